@@ -1,0 +1,39 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from '@capstone/config';
+import { ArticlesModule } from './articles/articles.module';
+import { CommentsModule } from './comments/comments.module';
+import { DatabaseConnection } from './database/database-connection';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { ProfilesModule } from './profiles/profiles.module';
+import { TagsModule } from './tags/tags.module';
+import { UsersModule } from './users/users.module';
+
+/** Makes the validated configuration injectable everywhere: `constructor(config: AppConfig)`. */
+@Global()
+@Module({})
+class ConfigModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  }
+}
+
+@Module({})
+export class AppModule {
+  /** Config and database are resolved before Nest starts (see bootstrap.ts), then handed in here. */
+  static register(config: AppConfig, connection: DatabaseConnection): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forConfig(config),
+        DatabaseModule.forConnection(connection),
+        HealthModule,
+        UsersModule,
+        ProfilesModule,
+        ArticlesModule,
+        CommentsModule,
+        TagsModule,
+      ],
+    };
+  }
+}

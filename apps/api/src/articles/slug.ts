@@ -1,0 +1,27 @@
+/**
+ * @roadmap apis.rest
+ * Look at how a readable URL id is derived from a title, and why a random suffix is added only
+ * when the plain form is taken.
+ */
+import { randomBytes } from 'node:crypto';
+
+const MAX_SLUG_LENGTH = 80;
+
+/** "Héllo, Wörld!" -> "hello-world". Never empty. */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents split off by NFKD
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/-+$/, '');
+  return slug || 'article';
+}
+
+/** "hello-world" -> "hello-world-k3x9q2": for a second article with the same title. */
+export function withRandomSuffix(slug: string): string {
+  const suffix = randomBytes(4).readUInt32BE(0).toString(36).padStart(6, '0').slice(-6);
+  return `${slug}-${suffix}`;
+}

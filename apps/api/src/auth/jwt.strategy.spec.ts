@@ -1,0 +1,110 @@
+/**
+ * @roadmap auth.jwt, auth.token-authentication, testing.unit
+ * Look at which Authorization headers yield a token (`Token <jwt>`, `Bearer <jwt>`, any case) and which are refused before any signature check.
+ */
+import type { AppConfig } from '@capstone/config';
+import type { PrismaService } from '../database/prisma.service';
+import { JwtStrategy, tokenFromRequest } from './jwt.strategy';
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
+
+function withAuthorization(authorization: string | string[] | undefined) {
+  return { headers: { authorization } };
+}
+
+describe('tokenFromRequest', () => {
+  it.each([
+    ['Token <jwt> (the spec form)', `Token ${JWT}`],
+    ['Bearer <jwt> (RFC 6750)', `Bearer ${JWT}`],
+    ['a lower-case scheme', `token ${JWT}`],
+    ['an upper-case scheme', `BEARER ${JWT}`],
+    ['a mixed-case scheme', `bEaReR ${JWT}`],
+    ['several spaces after the scheme', `Token    ${JWT}`],
+    ['a tab after the scheme', `Bearer\t${JWT}`],
+    ['trailing whitespace', `Token ${JWT}  `],
+  ])('extracts the token from %s', (_label, header) => {
+    expect(tokenFromRequest(withAuthorization(header))).toBe(JWT);
+  });
+
+  it('returns null when there is no Authorization header', () => {
+    expect(tokenFromRequest({ headers: {} })).toBeNull();
+    expect(tokenFromRequest(withAuthorization(undefined))).toBeNull();
+  });
+
+  it.each([
+    ['an empty header', ''],
+    ['a scheme with no token', 'Token'],
+    ['a scheme and only spaces', 'Bearer   '],
+    ['a bare token with no scheme', JWT],
+    ['Basic credentials', 'Basic dXNlcjpwYXNzd29yZA=='],
+    ['the Digest scheme', `Digest ${JWT}`],
+    ['a scheme that merely starts like Token', `Tokens ${JWT}`],
+    ['a scheme glued to the token', `Token${JWT}`],
+    ['two tokens', `Token ${JWT} ${JWT}`],
+    ['leading whitespace', ` Token ${JWT}`],
+    ['JWT as the scheme name', `JWT ${JWT}`],
+  ])('returns null for %s', (_label, header) => {
+    expect(tokenFromRequest(withAuthorization(header))).toBeNull();
+  });
+
+  it('returns null for a repeated header that arrives as an array', () => {
+    expect(tokenFromRequest(withAuthorization([`Token ${JWT}`, `Bearer ${JWT}`]))).toBeNull();
+  });
+});
+
+describe('JwtStrategy.validate', () => {
+  const config = {
+    jwt: { secret: 'unit-test-secret-that-is-at-least-32-characters', expiresIn: '1d', secretIsEphemeral: false },
+  };
+  const stored = {
+    id: 7,
+    email: 'jake@jake.jake',
+    username: 'jake',
+    bio: 'I work at statefarm',
+    image: null,
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    role: 'ADMIN',
+  };
+  let findUnique: jest.Mock;
+  let strategy: JwtStrategy;
+
+  beforeEach(() => {
+    findUnique = jest.fn();
+    const prisma = { user: { findUnique } } as unknown as PrismaService;
+    strategy = new JwtStrategy(config as unknown as AppConfig, prisma);
+  });
+
+  it('loads the user named by `sub` and returns it with the presented token, without hash or role', async () => {
+    findUnique.mockResolvedValue(stored);
+    const user = await strategy.validate(withAuthorization(`Token ${JWT}`), { sub: '7' });
+    expect(findUnique).toHaveBeenCalledWith({ where: { id: 7 } });
+    expect(user).toEqual({
+      id: 7,
+      email: 'jake@jake.jake',
+      username: 'jake',
+      bio: 'I work at statefarm',
+      image: null,
+      token: JWT,
+    });
+  });
+
+  it('returns null (401) for a user deleted since the token was issued', async () => {
+    findUnique.mockResolvedValue(null);
+    await expect(strategy.validate(withAuthorization(`Bearer ${JWT}`), { sub: '7' })).resolves.toBeNull();
+  });
+
+  it.each(['abc', '1.5', '9007199254740993', '7; DROP TABLE users'])(
+    'returns null without a query for a `sub` that is not a safe integer: %j',
+    async (sub) => {
+      findUnique.mockResolvedValue(stored);
+      await expect(strategy.validate(withAuthorization(`Token ${JWT}`), { sub })).resolves.toBeNull();
+      expect(findUnique).not.toHaveBeenCalled();
+    },
+  );
+
+  it('returns null for a payload with no `sub` at all', async () => {
+    findUnique.mockResolvedValue(stored);
+    await expect(strategy.validate(withAuthorization(`Token ${JWT}`), {} as { sub: string })).resolves.toBeNull();
+    expect(findUnique).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,15 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DatabaseConnection } from './database-connection';
+import { PrismaService } from './prisma.service';
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forConnection(connection: DatabaseConnection): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService],
+      exports: [PrismaService, DatabaseConnection],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * @roadmap languages.nodejs-typescript
+ * Look at how the process reports a bad configuration (every problem, exit code 1) and stops
+ * cleanly on SIGINT/SIGTERM.
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError } from '@capstone/config';
+import { startServer } from './bootstrap';
+
+async function main(): Promise<void> {
+  const logger = new Logger('Main');
+  const started = performance.now();
+  const server = await startServer();
+  logger.log(`API listening on ${server.url}/api (ready in ${Math.round(performance.now() - started)} ms)`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received, shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', error instanceof Error ? error.stack : error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('The API failed to start:', error instanceof Error ? error.stack : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+/**
+ * @roadmap apis.rest, auth.jwt
+ * Look at how registration and login hand out a JWT, and how `/user` routes require one.
+ */
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
+import { JwtAuthGuard } from '../auth/auth.guards';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { TokenService } from '../auth/token.service';
+import { LoginUserBody, RegisterUserBody, UpdateUserBody } from './dto/user-bodies.dto';
+import { toUserResponse } from './user.presenter';
+import { UsersService } from './users.service';
+
+@ApiTags('User and Authentication')
+@Controller()
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Post('users')
+  @ApiEndpoint({
+    operationId: 'CreateUser',
+    summary: 'Register a new user',
+    auth: 'none',
+    body: 'NewUserRequest',
+    success: { status: 201, schema: 'UserResponse', description: 'User' },
+    errors: [409, 422],
+  })
+  @HttpCode(HttpStatus.CREATED)
+  async register(@Body() body: RegisterUserBody) {
+    const user = await this.users.register(body);
+    return toUserResponse(user, await this.tokens.issue(user.id));
+  }
+
+  @Post('users/login')
+  @ApiEndpoint({
+    operationId: 'Login',
+    summary: 'Existing user login',
+    auth: 'none',
+    body: 'LoginUserRequest',
+    success: { status: 200, schema: 'UserResponse', description: 'User' },
+    errors: [401, 422],
+  })
+  @HttpCode(HttpStatus.OK)
+  async login(@Body() body: LoginUserBody) {
+    const user = await this.users.authenticate(body.user.email, body.user.password);
+    return toUserResponse(user, await this.tokens.issue(user.id));
+  }
+
+  @Get('user')
+  @ApiEndpoint({
+    operationId: 'GetCurrentUser',
+    summary: 'Get current user',
+    auth: 'required',
+    success: { status: 200, schema: 'UserResponse', description: 'User' },
+    errors: [401, 422],
+  })
+  @UseGuards(JwtAuthGuard)
+  current(@CurrentUser() user: AuthenticatedUser) {
+    return toUserResponse(user, user.token);
+  }
+
+  @Put('user')
+  @ApiEndpoint({
+    operationId: 'UpdateCurrentUser',
+    summary: 'Update current user',
+    auth: 'required',
+    body: 'UpdateUserRequest',
+    success: { status: 200, schema: 'UserResponse', description: 'User' },
+    errors: [401, 409, 422],
+  })
+  @UseGuards(JwtAuthGuard)
+  async update(@CurrentUser() current: AuthenticatedUser, @Body() body: UpdateUserBody) {
+    const user = await this.users.update(current.id, body);
+    return toUserResponse(user, current.token);
+  }
+}

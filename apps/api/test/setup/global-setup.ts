@@ -1,0 +1,56 @@
+/**
+ * @roadmap testing.integration, databases.migrations
+ * Look at how each test run gets its own freshly migrated database on a real Postgres server,
+ * so runs never see each other's data.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { applyMigrations, pgPoolConfigFromUrl, withDatabaseName } from '@capstone/database';
+
+/** The server the tests use. Its own database is only used to CREATE and DROP the run's database. */
+export const DEFAULT_TEST_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export default async function globalSetup(): Promise<void> {
+  const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_SERVER_URL;
+  const admin = new Client({ ...pgPoolConfigFromUrl(serverUrl), connectionTimeoutMillis: 3_000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(
+      `The e2e tests need Postgres, but ${redact(serverUrl)} is unreachable (${(error as Error).message}).\n` +
+        '  Start one with:  docker compose up -d postgres\n' +
+        '  or point the tests at yours:  TEST_DATABASE_URL=postgresql://user:password@host:5432/postgres pnpm test',
+    );
+  }
+  const database = `capstone_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  try {
+    await dropAbandonedTestDatabases(admin);
+    await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabaseName(serverUrl, database);
+  await applyMigrations(url);
+  // Jest starts its workers after the global setup, so they inherit these.
+  process.env.DATABASE_URL = url;
+  process.env.TEST_RUN_DATABASE = database;
+  process.env.TEST_SERVER_URL = serverUrl;
+}
+
+/** A run that was killed never reached its teardown; its database is dropped after a day. */
+async function dropAbandonedTestDatabases(admin: Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'capstone_test_%'",
+  );
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const { datname } of rows) {
+    const createdAt = Number(datname.split('_')[2]);
+    if (Number.isFinite(createdAt) && createdAt < dayAgo) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,25 @@
+/**
+ * @roadmap testing.e2e
+ * Look at how tests build the real application (same modules, pipes and filters as production)
+ * on the run's own database, and drive it through HTTP.
+ */
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '@capstone/config';
+import { createApp } from '../../src/app.factory';
+import { DatabaseConnection } from '../../src/database/database-connection';
+
+export const TEST_JWT_SECRET = 'test-only-secret-that-is-at-least-32-characters-long';
+
+/** Starts the app on the run's database (set by the global setup). Close it in afterAll. */
+export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<NestFastifyApplication> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set: run e2e tests through jest (the global setup sets it)');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: databaseUrl,
+    ...env,
+  });
+  return createApp(config, new DatabaseConnection(config.databaseUrl!, 5, false));
+}
