@@ -265,6 +265,22 @@ describe('articles', () => {
       expect(Object.keys(response.body.errors)).toEqual([name]);
     });
 
+    it('answers an empty list, not 404, when a filter matches nothing', async () => {
+      for (const filter of [
+        { author: 'nobody-by-this-name' },
+        { tag: 'no-such-tag' },
+        { favorited: 'nobody-by-this-name' },
+      ]) {
+        const response = await http().get('/api/articles').query(filter).expect(200);
+        expect(response.body).toEqual({ articles: [], articlesCount: 0 });
+      }
+    });
+
+    it('refuses query parameters it does not know (422)', async () => {
+      const response = await http().get('/api/articles').query({ sort: 'title' }).expect(422);
+      expect(response.body).toEqual({ errors: { sort: ['is not an allowed field'] } });
+    });
+
     it('answers 401 for a bad token even though the list is public', async () => {
       await http().get('/api/articles').set('Authorization', 'Token not-a-jwt').expect(401);
     });
