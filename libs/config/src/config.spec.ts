@@ -149,6 +149,13 @@ describe('loadConfig', () => {
       expect(problems[0]).toMatch(/^JWT_SECRET: is required when NODE_ENV=production/);
     });
 
+    it('reports a missing JWT_SECRET together with the other problems', () => {
+      const problems = problemsFor({ NODE_ENV: 'production', PORT: 'abc' });
+      expect(problems).toHaveLength(2);
+      expect(problems.join('\n')).toMatch(/^PORT: must be a whole number/m);
+      expect(problems.join('\n')).toMatch(/^JWT_SECRET: is required/m);
+    });
+
     it('treats an empty JWT_SECRET as missing', () => {
       expect(problemsFor({ NODE_ENV: 'production', JWT_SECRET: '' })[0]).toMatch(/^JWT_SECRET: is required/);
     });
@@ -187,6 +194,17 @@ describe('loadConfig', () => {
       expect(problems[0]).not.toContain('s3cr3t-pw');
       expect(problems[0]).toContain('admin:***@');
     });
+  });
+
+  it.each([
+    ['an empty user name', 'mysql://:topsecret@db.internal/app', 'topsecret'],
+    ['an @ inside the password', 'mysql://u:p@ss-word@db.internal/app', 'ss-word'],
+    ['text that is not a URL', 'postgresql:://u:hidden@@', 'hidden'],
+  ])('redacts a DATABASE_URL password with %s', (_case, url, secret) => {
+    const problems = problemsFor({ DATABASE_URL: url });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).not.toContain(secret);
+    expect(problems[0]).toContain('***');
   });
 
   describe('an empty string counts as unset', () => {

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
+const PORT_RANGE = { message: 'must be a whole number from 0 to 65535' };
+const BODY_RANGE = { message: 'must be a whole number of bytes from 1024 to 52428800' };
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** A comma-separated list of origins, e.g. `http://localhost:4200,https://app.example.com`. */
@@ -35,7 +37,7 @@ const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/.+/.test(va
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number(PORT_RANGE).int(PORT_RANGE).min(0, PORT_RANGE).max(65535, PORT_RANGE).default(3000),
   DATABASE_URL: postgresUrl.optional(),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 48)').optional(),
@@ -46,9 +48,9 @@ const envSchema = z.object({
   CORS_ORIGINS: originList.default(['http://localhost:3000', 'http://localhost:4200', 'http://localhost:5173']),
   BODY_LIMIT_BYTES: z.coerce
     .number()
-    .int()
-    .min(1024)
-    .max(50 * 1024 * 1024)
+    .int(BODY_RANGE)
+    .min(1024, BODY_RANGE)
+    .max(50 * 1024 * 1024, BODY_RANGE)
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
@@ -82,19 +84,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // An empty variable (`PORT=`) counts as unset, so `.env.example` can be copied as it is.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = issue.path.join('.') || '(environment)';
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
         const received = name in present ? ` (got "${redact(name, present[name])}")` : '';
         return `${name}: ${issue.message}${received}`;
-      }),
-    );
+      });
+  // Checked on the raw values, so it is reported together with any other problem.
+  if (present.NODE_ENV === 'production' && !present.JWT_SECRET) {
+    problems.push('JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const vars = parsed.data;
-  if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
-    throw new ConfigError(['JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)']);
-  }
   return Object.assign(new AppConfig(), {
     nodeEnv: vars.NODE_ENV,
     host: vars.HOST,
@@ -117,6 +119,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 function redact(name: string, value: string | undefined): string {
   if (value === undefined) return '';
   if (/SECRET|PASSWORD/.test(name)) return '***';
-  if (name === 'DATABASE_URL') return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  if (name === 'DATABASE_URL') {
+    if (URL.canParse(value)) {
+      const url = new URL(value);
+      if (url.password) {
+        url.password = '***';
+        return url.toString();
+      }
+    }
+    // Not a URL: whatever sits between "//" and the last "@" may be credentials.
+    return value.replace(/\/\/[^/]*@/, '//***@');
+  }
   return value;
 }

@@ -76,6 +76,22 @@ describe('pgPoolConfigFromUrl', () => {
     },
   );
 
+  it('unwraps an IPv6 literal host', () => {
+    expect(pgPoolConfigFromUrl('postgresql://postgres@[::1]:5433/app')).toMatchObject({ host: '::1', port: 5433 });
+  });
+
+  it.each([
+    ['disable', undefined],
+    ['require', { rejectUnauthorized: false }],
+    ['verify-full', { rejectUnauthorized: true }],
+  ])('maps sslmode=%s to node-postgres ssl options', (mode, ssl) => {
+    expect(pgPoolConfigFromUrl(`postgresql://u@db.example.com/app?sslmode=${mode}`).ssl).toEqual(ssl);
+  });
+
+  it('refuses an sslmode it cannot honour', () => {
+    expect(() => pgPoolConfigFromUrl('postgresql://u@db.example.com/app?sslmode=allowish')).toThrow(/sslmode/);
+  });
+
   it('throws on a string that is not a URL', () => {
     expect(() => pgPoolConfigFromUrl('not a url')).toThrow();
   });

@@ -6,6 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@capstone/database';
 import { ApiError } from '../common/api-error';
+import { uniqueViolationField } from '../common/unique-violation';
 import { PrismaService } from '../database/prisma.service';
 import { articleSelect, type LoadedArticle } from './article.presenter';
 import {
@@ -151,5 +152,5 @@ async function replaceTags(tx: Prisma.TransactionClient, articleId: number, name
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  return uniqueViolationField(error) !== undefined;
 }

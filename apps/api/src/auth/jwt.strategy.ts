@@ -42,6 +42,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     request: Parameters<typeof tokenFromRequest>[0],
     payload: TokenPayload,
   ): Promise<AuthenticatedUser | null> {
+    if (typeof payload.sub !== 'string' || !/^[1-9]\d{0,15}$/.test(payload.sub)) return null;
     const id = Number(payload.sub);
     if (!Number.isSafeInteger(id)) return null;
     const user = await this.prisma.user.findUnique({ where: { id } });

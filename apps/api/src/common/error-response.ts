@@ -6,6 +6,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { Prisma } from '@capstone/database';
 import { ErrorBody, errorBody, isErrorBody } from './api-error';
+import { uniqueViolationField } from './unique-violation';
 
 export interface ErrorResponse {
   status: number;
@@ -24,11 +25,8 @@ export function toErrorResponse(error: unknown, bodyLimitBytes: number): ErrorRe
 
   // Services turn the Prisma errors they expect into ApiErrors; these are races we can still name.
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    if (error.code === 'P2002') {
-      const target = (error.meta?.target as string[] | string | undefined) ?? 'resource';
-      const field = Array.isArray(target) ? target[0] : target;
-      return expected(HttpStatus.CONFLICT, errorBody(field, 'has already been taken'));
-    }
+    const field = uniqueViolationField(error);
+    if (field) return expected(HttpStatus.CONFLICT, errorBody(field, 'has already been taken'));
     if (error.code === 'P2025') return expected(HttpStatus.NOT_FOUND, errorBody('resource', 'not found'));
   }
 

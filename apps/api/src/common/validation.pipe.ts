@@ -41,9 +41,12 @@ export function flattenValidationErrors(
   for (const error of errors) {
     const path = [...parentPath, error.property];
     const key = path.filter((part, index) => !(index === 0 && ENVELOPES.has(part) && path.length > 1)).join('.');
-    const messages = messagesWorthShowing(error.constraints ?? {});
+    const constraints = error.constraints ?? {};
+    const messages = messagesWorthShowing(constraints);
     if (messages.length) (result[key] ??= []).push(...messages);
-    if (error.children?.length) {
+    // When the value itself is wrong (missing, not an object), what is inside it does not matter.
+    const gated = GATE_CONSTRAINTS.some((name) => name in constraints);
+    if (!gated && error.children?.length) {
       for (const [childKey, messages] of Object.entries(flattenValidationErrors(error.children, path))) {
         (result[childKey] ??= []).push(...messages);
       }
@@ -53,7 +56,7 @@ export function flattenValidationErrors(
 }
 
 /** A missing or mistyped value fails every rule; saying "can't be blank" alone is clearer. */
-const GATE_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isNotEmpty', 'isString', 'isInt', 'isArray'];
+const GATE_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isObject', 'isNotEmpty', 'isString', 'isInt', 'isArray'];
 
 function messagesWorthShowing(constraints: Record<string, string>): string[] {
   const gate = GATE_CONSTRAINTS.find((name) => name in constraints);

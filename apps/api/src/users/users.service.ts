@@ -6,6 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type User } from '@capstone/database';
 import { ApiError } from '../common/api-error';
+import { uniqueViolationField } from '../common/unique-violation';
 import { PrismaService } from '../database/prisma.service';
 import { PasswordHasher } from '../auth/password-hasher';
 import type { RegisterUserBody, UpdateUserBody } from './dto/user-bodies.dto';
@@ -62,7 +63,11 @@ export class UsersService {
   private async assertUnique(fields: { email?: string; username?: string }, exceptUserId?: number): Promise<void> {
     const or = [
       fields.email !== undefined ? { email: fields.email } : undefined,
-      fields.username !== undefined ? { username: fields.username } : undefined,
+      // "Jake" and "jake" would be two users the UI cannot tell apart. The unique index is
+      // case-sensitive, so this check is what keeps them apart (a race can still slip past it).
+      fields.username !== undefined
+        ? { username: { equals: fields.username, mode: 'insensitive' as const } }
+        : undefined,
     ].filter((clause) => clause !== undefined);
     if (or.length === 0) return;
     const taken = await this.prisma.user.findMany({
@@ -71,16 +76,15 @@ export class UsersService {
     });
     const errors: Record<string, string[]> = {};
     if (taken.some((other) => other.email === fields.email)) errors.email = ['has already been taken'];
-    if (taken.some((other) => other.username === fields.username)) errors.username = ['has already been taken'];
+    if (taken.some((other) => other.username.toLowerCase() === fields.username?.toLowerCase()))
+      errors.username = ['has already been taken'];
     if (Object.keys(errors).length) throw new ApiError(409, { errors });
   }
 }
 
 /** The race the pre-check cannot close: the unique index wins, and we still answer 409. */
 function rethrowUniqueViolation(error: unknown): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-    const field = /email/.test(JSON.stringify(error.meta ?? {})) ? 'email' : 'username';
-    throw ApiError.conflict(field);
-  }
+  const field = uniqueViolationField(error);
+  if (field) throw ApiError.conflict(field === 'username' ? 'username' : 'email');
   throw error;
 }

@@ -5,19 +5,8 @@
  */
 import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsDefined,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Envelope, OptionalNotNull } from '../../common/validation-decorators';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -35,7 +24,7 @@ const Text = (max: number) => applyDecorators(IsNotEmpty(BLANK), IsString(TEXT),
 /** An optional list of up to 20 non-blank tags, each at most 40 characters. */
 const TagList = () =>
   applyDecorators(
-    IsOptional(),
+    OptionalNotNull(),
     IsArray({ message: 'must be a list of strings' }),
     ArrayMaxSize(20, { message: 'may have at most 20 tags' }),
     IsString({ each: true, message: 'must be a list of strings' }),
@@ -59,15 +48,15 @@ class NewArticle {
 }
 
 class UpdateArticle {
-  @IsOptional()
+  @OptionalNotNull()
   @Text(200)
   title?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @Text(1000)
   description?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @Text(100_000)
   body?: string;
 
@@ -77,16 +66,12 @@ class UpdateArticle {
 }
 
 export class CreateArticleBody {
-  @IsDefined(BLANK)
-  @ValidateNested()
-  @Type(() => NewArticle)
+  @Envelope(() => NewArticle)
   article!: NewArticle;
 }
 
 export class UpdateArticleBody {
-  @IsDefined(BLANK)
-  @ValidateNested()
-  @Type(() => UpdateArticle)
+  @Envelope(() => UpdateArticle)
   article!: UpdateArticle;
 }
 

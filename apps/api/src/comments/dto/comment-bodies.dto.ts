@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsDefined, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Envelope } from '../../common/validation-decorators';
 
 class NewComment {
   @IsNotEmpty({ message: "can't be blank" })
@@ -9,8 +9,6 @@ class NewComment {
 }
 
 export class CreateCommentBody {
-  @IsDefined({ message: "can't be blank" })
-  @ValidateNested()
-  @Type(() => NewComment)
+  @Envelope(() => NewComment)
   comment!: NewComment;
 }

@@ -3,24 +3,17 @@
  * Look at how each body is an envelope (`{"user": {...}}`) with a nested, validated DTO, and how
  * only the fields declared here can ever reach the service (no `role`, no `id`).
  */
-import { Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsEmail,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Envelope, OptionalNotNull } from '../../common/validation-decorators';
 
 const USERNAME = /^[A-Za-z0-9_-]+$/;
 const BLANK = { message: "can't be blank" };
 const TEXT = { message: 'must be a string' };
+
+/** Emails compare case-insensitively: "Jake@Example.com" and "jake@example.com" are one account. */
+const NormalizeEmail = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
 
 class NewUser {
   @IsNotEmpty(BLANK)
@@ -33,6 +26,7 @@ class NewUser {
   @IsString(TEXT)
   @MaxLength(254, { message: 'is too long (maximum is 254 characters)' })
   @IsEmail({}, { message: 'is invalid' })
+  @NormalizeEmail()
   email!: string;
 
   @IsNotEmpty(BLANK)
@@ -45,6 +39,7 @@ class NewUser {
 class LoginUser {
   @IsNotEmpty(BLANK)
   @IsString(TEXT)
+  @NormalizeEmail()
   email!: string;
 
   @IsNotEmpty(BLANK)
@@ -53,21 +48,22 @@ class LoginUser {
 }
 
 class UpdateUser {
-  @IsOptional()
+  @OptionalNotNull()
   @IsNotEmpty(BLANK)
   @IsString(TEXT)
   @MaxLength(254, { message: 'is too long (maximum is 254 characters)' })
   @IsEmail({}, { message: 'is invalid' })
+  @NormalizeEmail()
   email?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsNotEmpty(BLANK)
   @IsString(TEXT)
   @MaxLength(40, { message: 'is too long (maximum is 40 characters)' })
   @Matches(USERNAME, { message: 'may contain only letters, digits, "_" and "-"' })
   username?: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsString(TEXT)
   @MinLength(8, { message: 'is too short (minimum is 8 characters)' })
   @MaxLength(256, { message: 'is too long (maximum is 256 characters)' })
@@ -87,22 +83,16 @@ class UpdateUser {
 }
 
 export class RegisterUserBody {
-  @IsDefined(BLANK)
-  @ValidateNested()
-  @Type(() => NewUser)
+  @Envelope(() => NewUser)
   user!: NewUser;
 }
 
 export class LoginUserBody {
-  @IsDefined(BLANK)
-  @ValidateNested()
-  @Type(() => LoginUser)
+  @Envelope(() => LoginUser)
   user!: LoginUser;
 }
 
 export class UpdateUserBody {
-  @IsDefined(BLANK)
-  @ValidateNested()
-  @Type(() => UpdateUser)
+  @Envelope(() => UpdateUser)
   user!: UpdateUser;
 }
