@@ -16,7 +16,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('Backend Roadmap Capstone: RealWorld Conduit API')
     .setDescription(
       'The RealWorld "Conduit" API as implemented by this project. Errors always have the shape ' +
-        '{"errors": {"<field>": ["<message>"]}}. Send `Accept: application/hal+json` for HAL links.',
+        '`{"errors": {"<field>": ["<message>"]}}`. Send `Accept: application/hal+json` for HAL links.',
     )
     .setVersion('2.0.0')
     .addServer('/api')
