@@ -1,5 +1,9 @@
 # syntax=docker/dockerfile:1
 #
+# @roadmap devops.docker
+# Look at how the build stages keep the compiler and dev dependencies out of the final image,
+# which runs as the unprivileged `node` user with a HEALTHCHECK on /api/health.
+#
 # The API's production image, built in stages. Each stage starts from an earlier one (or from a
 # clean base image) and the final image keeps only what `node apps/api/dist/main.js` needs at run
 # time: no compiler, no dev dependencies, no TypeScript sources, no pnpm store.
@@ -110,8 +114,9 @@ COPY --from=build /app/prisma.config.ts ./
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/libs/database/src/pg-connection.ts ./libs/database/src/
 
-# Without DATABASE_URL the API starts an embedded Postgres (PGlite) in .data/pglite: the only
-# place the process writes. Mount a volume there to keep that data.
+# The image runs with NODE_ENV=production, so it refuses to start without DATABASE_URL unless
+# ALLOW_EMBEDDED_DATABASE=true asks for the embedded Postgres (PGlite) in .data/pglite: the only
+# place the process writes (plus its socket in /tmp). Mount a volume there to keep that data.
 RUN mkdir -p /app/.data && chown node:node /app/.data
 # The official Node.js images ship an unprivileged user named `node` (uid 1000).
 USER node

@@ -25,6 +25,61 @@ export default tseslint.config(
     files: ['apps/*/src/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
+  // The architecture's import rules (docs/architecture.md): dependencies point inwards only.
+  {
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/apps/**', '@capstone/api', '@capstone/api/**', '@capstone/worker', '@capstone/worker/**'],
+              message: 'Libraries never import applications: move what both need into a lib.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/**/*.service.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'fastify', message: 'Services know nothing of HTTP: take and return plain values.' },
+            { name: '@nestjs/platform-fastify', message: 'Services know nothing of HTTP.' },
+            { name: '@nestjs/swagger', message: 'Services know nothing of HTTP: document the DTO instead.' },
+            {
+              name: '@nestjs/common',
+              importNames: [
+                'HttpException',
+                'HttpStatus',
+                'BadRequestException',
+                'UnauthorizedException',
+                'ForbiddenException',
+                'NotFoundException',
+                'ConflictException',
+                'UnprocessableEntityException',
+                'Req',
+                'Res',
+              ],
+              message: 'Services throw domain errors (common/errors/domain-errors.ts); HTTP is mapped at the edge.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/*.controller', '**/*.presenter', '**/*.resolver', '**/dto/**', '**/common/http/**'],
+              message:
+                'Services never import transports (controllers, resolvers), presenters, DTOs or HTTP helpers: they take and return domain values.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

@@ -2,7 +2,7 @@
 // the global setup creates for this run and drops afterwards).
 /** @type {import('jest').Config['transform']} */
 const transform = {
-  '^.+\\.ts$': [
+  '^.+\\.[cm]?[tj]s$': [
     '@swc/jest',
     {
       jsc: {
@@ -17,6 +17,12 @@ const transform = {
   ],
 };
 
+// Jest on Node 20 cannot require() an ES module (plain Node 20.19+ can), so the ESM-only packages
+// in our dependency tree are compiled to CommonJS by @swc/jest like our own code. Add a package
+// here when a test fails with "Must use import to load ES Module".
+const ESM_ONLY_PACKAGES = ['content-disposition'];
+const transformIgnorePatterns = [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY_PACKAGES.join('|')})/)`];
+
 // Workspace libraries are tested from source; the build output in dist/ is not needed.
 const moduleNameMapper = { '^@capstone/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 
@@ -29,6 +35,7 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
     {
@@ -37,6 +44,7 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       globalSetup: '<rootDir>/apps/api/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/apps/api/test/setup/global-teardown.ts',

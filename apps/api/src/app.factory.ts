@@ -1,7 +1,8 @@
 /**
  * @roadmap security.cors, security.http-headers, security.owasp, web-servers.fastify
  * Look at the security baseline every request passes through: helmet headers, a CORS allow-list,
- * a body size limit, strict validation and one error format.
+ * JSON-only bodies with per-route size limits and a nesting limit, strict validation and one
+ * error format.
  */
 import helmet from '@fastify/helmet';
 import { LogLevel } from '@nestjs/common';
@@ -10,8 +11,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppConfig } from '@capstone/config';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { ApiValidationPipe } from './common/validation.pipe';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { applyBodyLimits } from './common/http/body-limit';
+import { useJsonBodyParser } from './common/http/json-body-parser';
+import { ApiValidationPipe } from './common/validation/validation.pipe';
 import { DatabaseConnection } from './database/database-connection';
 import { HalInterceptor } from './hal/hal.interceptor';
 import { setupOpenApi } from './openapi/setup-openapi';
@@ -32,7 +35,13 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, connection), adapter, {
     logger: NEST_LOG_LEVELS[config.logLevel],
     bufferLogs: false,
+    // Our own JSON parser replaces Nest's (see json-body-parser.ts); no form bodies at all.
+    bodyParser: false,
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  useJsonBodyParser(fastify);
+  // Before app.init(), which registers the routes: the hook sets each route's limit as it is added.
+  applyBodyLimits(fastify, { default: config.bodyLimitBytes, large: config.articleBodyLimitBytes });
 
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(new ApiValidationPipe());
@@ -45,13 +54,10 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
     maxAge: 600,
   });
   await app.register(helmet);
-  // The API speaks JSON only: without Fastify's default text/plain parser, any other content type
-  // is refused with 415 before it reaches validation.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
 
-  setupOpenApi(app);
+  if (config.openApiEnabled) setupOpenApi(app);
 
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  await fastify.ready();
   return app;
 }

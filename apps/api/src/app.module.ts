@@ -1,3 +1,9 @@
+/**
+ * @roadmap frameworks.nestjs, design.dependency-injection, architecture.monolith
+ * Look at how the application is assembled from feature modules, each with its own controller
+ * and service, and how the validated configuration and the database connection are handed in
+ * from outside (bootstrap.ts) so tests can build the same app on their own database.
+ */
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '@capstone/config';
 import { ArticlesModule } from './articles/articles.module';

@@ -1,8 +1,10 @@
 /**
- * @roadmap architecture.twelve-factor-config, observability.graceful-shutdown
- * Look at the start-up order (config, database, app, listen) and how a stop undoes it.
+ * @roadmap architecture.twelve-factor-config, observability.graceful-shutdown, security.secrets-management
+ * Look at the start-up order (config, database and its schema, app, listen), the warnings a
+ * deliberately weak setting earns, and how a stop undoes the start.
  */
-import { loadConfig } from '@capstone/config';
+import { Logger } from '@nestjs/common';
+import { AppConfig, loadConfig } from '@capstone/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
 import { openDatabase } from './database/database-connection';
@@ -16,7 +18,8 @@ export interface RunningServer {
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const config = loadConfig(env); // throws ConfigError listing every problem
-  const database = await openDatabase(config);
+  warnAboutRiskySettings(config);
+  const database = await openDatabase(config); // throws SchemaNotCurrentError on pending migrations
   let app: NestFastifyApplication;
   try {
     app = await createApp(config, database.connection);
@@ -35,4 +38,23 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       await database.stop();
     },
   };
+}
+
+/** Settings that are allowed but should never go unnoticed: said once, loudly, at start-up. */
+function warnAboutRiskySettings(config: AppConfig): void {
+  const logger = new Logger('Config');
+  if (config.jwt.secretIsEphemeral) {
+    logger.warn(
+      'JWT_SECRET is not set: tokens are signed with a random secret made for this process only. ' +
+        'Every token stops working when the API restarts, and two instances reject each other’s tokens. ' +
+        'Set JWT_SECRET (openssl rand -base64 48) for anything but local development.',
+    );
+  }
+  if (config.database.embeddedInProduction) {
+    logger.warn(
+      'NODE_ENV=production with the embedded PGlite database (ALLOW_EMBEDDED_DATABASE=true): one process, ' +
+        'one query at a time, no statement or lock timeouts, data only in PGLITE_DATA_DIR. ' +
+        'Set DATABASE_URL to a Postgres server for real traffic.',
+    );
+  }
 }

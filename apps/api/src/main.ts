@@ -1,12 +1,13 @@
 /**
  * @roadmap languages.nodejs-typescript
- * Look at how the process reports a bad configuration (every problem, exit code 1) and stops
- * cleanly on SIGINT/SIGTERM.
+ * Look at how the process reports a bad configuration or an outdated database schema (every
+ * problem, what to do about it, exit code 1, no stack trace) and stops cleanly on SIGINT/SIGTERM.
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError } from '@capstone/config';
 import { startServer } from './bootstrap';
+import { SchemaNotCurrentError } from './database/schema-problems';
 
 async function main(): Promise<void> {
   const logger = new Logger('Main');
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  // Problems of setup, not bugs: the message says what to do, a stack trace would only hide it.
+  if (error instanceof ConfigError || error instanceof SchemaNotCurrentError) {
     console.error(error.message);
   } else {
     console.error('The API failed to start:', error instanceof Error ? error.stack : error);

@@ -151,6 +151,27 @@ describe('tokens the API must refuse', () => {
       expect(response.body).toEqual(INVALID);
     });
 
+    it('refuses a token without `exp` (one that would never expire)', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const forever = jwt.sign({ sub, iat: now }, TEST_JWT_SECRET, {
+        algorithm: 'HS256',
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      });
+      const response = await currentUserWith(forever).expect(401);
+      expect(response.body).toEqual(INVALID);
+    });
+
+    it.each<[string, SignOptions, number]>([
+      ['without `iat`', { noTimestamp: true }, 0],
+      ['issued an hour in the future', {}, 3600],
+    ])('refuses a token %s', async (_label, options, iatOffset) => {
+      const now = Math.floor(Date.now() / 1000);
+      const payload = iatOffset ? { sub, iat: now + iatOffset } : { sub };
+      const response = await currentUserWith(sign(payload, { ...options, expiresIn: '2h' })).expect(401);
+      expect(response.body).toEqual(INVALID);
+    });
+
     it('refuses a valid token for a user id that does not exist', async () => {
       const response = await currentUserWith(sign({ sub: '2147483000' })).expect(401);
       expect(response.body).toEqual(INVALID);

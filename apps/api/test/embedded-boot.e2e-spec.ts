@@ -1,31 +1,41 @@
 /**
  * @roadmap devops.local-development, databases.migrations, testing.e2e
  * Look at how the quick start's promise is tested on the real process: with DATABASE_URL unset
- * the built API starts its own Postgres, migrates it and serves real requests; with a bad
- * variable it exits 1 naming the problem.
+ * the built API starts its own Postgres (in a data directory only its user can read), migrates it
+ * and serves real requests, including the case-insensitive usernames its migrations set up; a
+ * restart skips the migration CLI; with a bad variable it exits 1 naming the problem.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBuiltApi, type ApiProcess } from './support/api-process';
 
 describe('the API process', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'capstone-pglite-'));
+  const parent = mkdtempSync(join(tmpdir(), 'capstone-boot-'));
+  // Not created yet: the API creates it.
+  const dataDir = join(parent, 'pglite');
   let api: ApiProcess | undefined;
 
   afterAll(async () => {
     await api?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
   });
 
-  it('with DATABASE_URL unset, starts on PGlite, applies the migrations, and serves register, create and read', async () => {
+  it('with DATABASE_URL unset, starts on PGlite, applies the migrations, serves register, create and read, and restarts without migrating again', async () => {
     api = await runBuiltApi({ PORT: '0', PGLITE_DATA_DIR: dataDir, NODE_ENV: 'development' });
     expect(api.output()).toContain('DATABASE_URL is not set: using the embedded Postgres (PGlite)');
+    expect(api.output()).toMatch(/\d+ migration\(s\) applied/);
+    // Like Postgres's own data directory: no access for other users.
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     const json = { 'content-type': 'application/json' };
 
     const health = await fetch(`${api.baseUrl}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: { status: 'up', embedded: true } });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      database: { status: 'up', embedded: true },
+      schema: { status: 'current' },
+    });
 
     const registered = await fetch(`${api.baseUrl}/users`, {
       method: 'POST',
@@ -56,10 +66,38 @@ describe('the API process', () => {
     const list = await fetch(`${api.baseUrl}/articles`);
     expect(await list.json()).toMatchObject({ articlesCount: 1 });
 
+    // citext works on PGlite too: usernames are one whatever their case, in lookups and uniqueness.
+    const profile = await fetch(`${api.baseUrl}/profiles/EMBEDDED`);
+    expect(profile.status).toBe(200);
+    expect(await profile.json()).toMatchObject({ profile: { username: 'embedded' } });
+    const variants = ['Race', 'race', 'RACE', 'rAce', 'raCE', 'RaCe'];
+    const statuses = await Promise.all(
+      variants.map(async (username, index) => {
+        const response = await fetch(`${api!.baseUrl}/users`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({
+            user: { username, email: `race${index}@example.com`, password: 'long enough password' },
+          }),
+        });
+        return response.status;
+      }),
+    );
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(variants.length - 1);
+
     // SIGTERM stops the server and the embedded database cleanly.
     expect(await api.stop()).toBe(0);
     api = undefined;
-  }, 180_000);
+
+    // The next start finds nothing to migrate, skips the Prisma CLI, and has the data.
+    api = await runBuiltApi({ PORT: '0', PGLITE_DATA_DIR: dataDir, NODE_ENV: 'development' });
+    expect(api.output()).toContain('schema up to date, no migration to apply');
+    const again = await fetch(`${api.baseUrl}/articles`);
+    expect(await again.json()).toMatchObject({ articlesCount: 1 });
+    expect(await api.stop()).toBe(0);
+    api = undefined;
+  }, 240_000);
 
   it('exits 1 with one message per malformed variable', async () => {
     const failed = runBuiltApi({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });

@@ -92,3 +92,18 @@ describe('HTTP errors and the security baseline', () => {
     expect(refused.headers).not.toHaveProperty('access-control-allow-origin');
   });
 });
+
+describe('the OpenAPI document and Swagger UI when turned off (the production default)', () => {
+  it('are not served: 404 in the error format', async () => {
+    const app = await createTestApp({ OPENAPI_ENABLED: 'false' });
+    try {
+      for (const path of ['/docs', '/api/openapi.json', '/api/openapi.yaml']) {
+        const response = await request(app.getHttpServer()).get(path).expect(404);
+        expect(response.body).toEqual({ errors: { route: [`GET ${path} does not exist`] } });
+      }
+      await request(app.getHttpServer()).get('/api/tags').expect(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

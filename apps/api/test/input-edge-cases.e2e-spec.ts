@@ -104,6 +104,16 @@ describe('edge cases of input', () => {
       expect(response.body).toEqual({ errors: { username: ['has already been taken'] } });
     });
 
+    it('compares usernames exactly (ignoring case only): `_` is not a wildcard', async () => {
+      const taken = await registerUser(app, { username: unique('jake') });
+      // "jake1a2b" taken; "jak_1a2b" would match it as a LIKE pattern.
+      const lookalike = `${taken.username.slice(0, 3)}_${taken.username.slice(4)}`;
+      await http()
+        .post('/api/users')
+        .send({ user: newUserInput({ username: lookalike }) })
+        .expect(201);
+    });
+
     it('lets users change the case of their own username', async () => {
       const own = await registerUser(app, { username: unique('mixed') });
       const response = await http()

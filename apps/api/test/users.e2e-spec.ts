@@ -8,7 +8,7 @@ import { createPrismaClient, type PrismaClient } from '@capstone/database';
 import { createTestApp } from './support/test-app';
 import { newUserInput, registerUser, unique } from './support/factories';
 
-const INVALID_CREDENTIALS = { errors: { 'email or password': ['is invalid'] } };
+const INVALID_CREDENTIALS = { errors: { credentials: ['invalid'] } };
 const TOKEN_MISSING = { errors: { token: ['is missing'] } };
 /** A JWT: three base64url segments. */
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
@@ -411,6 +411,18 @@ describe('users and authentication', () => {
       const response = await update(user.token, { bio: null }).expect(200);
       expect(response.body.user.bio).toBeNull();
     });
+
+    it.each(['bio', 'image'])(
+      'stores and returns an empty %s as null (as the RealWorld API tests expect)',
+      async (field) => {
+        const user = await registerUser(app);
+        await update(user.token, { [field]: field === 'bio' ? 'temporary' : 'https://example.com/a.png' }).expect(200);
+        const response = await update(user.token, { [field]: '' }).expect(200);
+        expect(response.body.user[field]).toBeNull();
+        const current = await request(app.getHttpServer()).get('/api/user').set(user.auth).expect(200);
+        expect(current.body.user[field]).toBeNull();
+      },
+    );
 
     it('changes the email and username, which then identify the user', async () => {
       const user = await registerUser(app);

@@ -1,6 +1,7 @@
 /**
  * @roadmap architecture.twelve-factor-config, security.secrets-management, testing.unit
- * Look at how every malformed variable yields exactly one message naming it, and how the JWT secret never shows up in one.
+ * Look at how every malformed variable yields exactly one message naming it, how the JWT secret
+ * never shows up in one, and how production refuses the defaults that only suit a laptop.
  */
 import { AppConfig, ConfigError, loadConfig } from './config';
 
@@ -32,8 +33,23 @@ describe('loadConfig', () => {
     });
 
     it('has no database URL, so the embedded Postgres is used', () => {
+      expect(config.database.url).toBeUndefined();
+      expect(config.database.pgliteDataDir).toBe('.data/pglite');
+      expect(config.database.embeddedInProduction).toBe(false);
+      // The older flat names stay as aliases.
       expect(config.databaseUrl).toBeUndefined();
       expect(config.pgliteDataDir).toBe('.data/pglite');
+    });
+
+    it('has bounded pool and timeout defaults, and does not migrate on start', () => {
+      expect(config.database).toMatchObject({
+        poolSize: 10,
+        poolTimeoutMs: 5000,
+        statementTimeoutMs: 5000,
+        lockTimeoutMs: 2000,
+        idleInTransactionTimeoutMs: 10000,
+        migrateOnStart: false,
+      });
     });
 
     it('uses an ephemeral, random JWT secret of a safe length', () => {
@@ -45,7 +61,9 @@ describe('loadConfig', () => {
 
     it('has the remaining defaults', () => {
       expect(config.corsOrigins).toEqual(['http://localhost:3000', 'http://localhost:4200', 'http://localhost:5173']);
-      expect(config.bodyLimitBytes).toBe(1024 * 1024);
+      expect(config.bodyLimitBytes).toBe(16 * 1024);
+      expect(config.articleBodyLimitBytes).toBe(1024 * 1024);
+      expect(config.openApiEnabled).toBe(true);
       expect(config.logLevel).toBe('info');
     });
   });
@@ -60,16 +78,38 @@ describe('loadConfig', () => {
       JWT_EXPIRES_IN: '15m',
       CORS_ORIGINS: 'https://conduit.example.com, http://localhost:4200',
       BODY_LIMIT_BYTES: '2048',
+      ARTICLE_BODY_LIMIT_BYTES: '4096',
+      OPENAPI_ENABLED: 'true',
+      DATABASE_POOL_SIZE: '25',
+      DATABASE_POOL_TIMEOUT_MS: '1500',
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      DATABASE_LOCK_TIMEOUT_MS: '500',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '60000',
+      DATABASE_MIGRATE_ON_START: '1',
+      PGLITE_DATA_DIR: '/var/lib/capstone',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
       host: '0.0.0.0',
       port: 8080,
+      database: {
+        url: 'postgresql://app:pw@db.internal:5432/conduit',
+        pgliteDataDir: '/var/lib/capstone',
+        poolSize: 25,
+        poolTimeoutMs: 1500,
+        statementTimeoutMs: 0,
+        lockTimeoutMs: 500,
+        idleInTransactionTimeoutMs: 60000,
+        migrateOnStart: true,
+        embeddedInProduction: false,
+      },
       databaseUrl: 'postgresql://app:pw@db.internal:5432/conduit',
       jwt: { secret: GOOD_SECRET, expiresIn: '15m', secretIsEphemeral: false },
       corsOrigins: ['https://conduit.example.com', 'http://localhost:4200'],
       bodyLimitBytes: 2048,
+      articleBodyLimitBytes: 4096,
+      openApiEnabled: true,
       logLevel: 'warn',
     });
   });
@@ -95,8 +135,21 @@ describe('loadConfig', () => {
       ['CORS_ORIGINS', 'https://conduit.example.com/app'],
       ['CORS_ORIGINS', 'http://localhost:4200,https://ok.example.com/with/path'],
       ['BODY_LIMIT_BYTES', '10'],
+      ['BODY_LIMIT_BYTES', '1e6'],
+      ['ARTICLE_BODY_LIMIT_BYTES', '52428801'],
       ['LOG_LEVEL', 'loud'],
       ['NODE_ENV', 'staging'],
+      ['DATABASE_POOL_SIZE', '0'],
+      ['DATABASE_POOL_SIZE', 'ten'],
+      ['DATABASE_POOL_TIMEOUT_MS', '0'],
+      ['DATABASE_POOL_TIMEOUT_MS', '-5'],
+      ['DATABASE_STATEMENT_TIMEOUT_MS', '5s'],
+      ['DATABASE_STATEMENT_TIMEOUT_MS', '1.5'],
+      ['DATABASE_LOCK_TIMEOUT_MS', '3600001'],
+      ['DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 'never'],
+      ['DATABASE_MIGRATE_ON_START', 'yes'],
+      ['ALLOW_EMBEDDED_DATABASE', 'on'],
+      ['OPENAPI_ENABLED', '2'],
     ];
 
     it.each(cases)('%s=%s', (name, value) => {
@@ -143,27 +196,129 @@ describe('loadConfig', () => {
   });
 
   describe('production', () => {
+    const DATABASE_URL = 'postgresql://app:pw@db.internal:5432/conduit';
+
     it('requires JWT_SECRET', () => {
-      const problems = problemsFor({ NODE_ENV: 'production' });
+      const problems = problemsFor({ NODE_ENV: 'production', DATABASE_URL });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^JWT_SECRET: is required when NODE_ENV=production/);
     });
 
-    it('reports a missing JWT_SECRET together with the other problems', () => {
+    it('requires DATABASE_URL and names the opt-in for the embedded database', () => {
+      const problems = problemsFor({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^DATABASE_URL: is required when NODE_ENV=production/);
+      expect(problems[0]).toContain('ALLOW_EMBEDDED_DATABASE=true');
+    });
+
+    it('runs the embedded database only when ALLOW_EMBEDDED_DATABASE=true says so', () => {
+      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, ALLOW_EMBEDDED_DATABASE: 'true' });
+      expect(config.database.url).toBeUndefined();
+      expect(config.database.embeddedInProduction).toBe(true);
+      expect(
+        problemsFor({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, ALLOW_EMBEDDED_DATABASE: 'false' })[0],
+      ).toMatch(/^DATABASE_URL: is required/);
+    });
+
+    it('reports a malformed opt-in once, without also asking for DATABASE_URL', () => {
+      const problems = problemsFor({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, ALLOW_EMBEDDED_DATABASE: 'yes' });
+      expect(problems).toEqual(['ALLOW_EMBEDDED_DATABASE: must be true or false (or 1 or 0) (got "yes")']);
+    });
+
+    it('reports a missing JWT_SECRET and DATABASE_URL together with the other problems', () => {
       const problems = problemsFor({ NODE_ENV: 'production', PORT: 'abc' });
-      expect(problems).toHaveLength(2);
+      expect(problems).toHaveLength(3);
       expect(problems.join('\n')).toMatch(/^PORT: must be a whole number/m);
       expect(problems.join('\n')).toMatch(/^JWT_SECRET: is required/m);
+      expect(problems.join('\n')).toMatch(/^DATABASE_URL: is required/m);
     });
 
     it('treats an empty JWT_SECRET as missing', () => {
-      expect(problemsFor({ NODE_ENV: 'production', JWT_SECRET: '' })[0]).toMatch(/^JWT_SECRET: is required/);
+      expect(problemsFor({ NODE_ENV: 'production', DATABASE_URL, JWT_SECRET: '' })[0]).toMatch(
+        /^JWT_SECRET: is required/,
+      );
     });
 
     it('starts with a real secret and does not call it ephemeral', () => {
-      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET });
+      const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL, JWT_SECRET: GOOD_SECRET });
       expect(config.jwt.secret).toBe(GOOD_SECRET);
       expect(config.jwt.secretIsEphemeral).toBe(false);
+    });
+
+    it('allows no CORS origin and serves no OpenAPI document unless told to', () => {
+      const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL, JWT_SECRET: GOOD_SECRET });
+      expect(config.corsOrigins).toEqual([]);
+      expect(config.openApiEnabled).toBe(false);
+    });
+
+    it('takes CORS origins and OPENAPI_ENABLED when they are set', () => {
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL,
+        JWT_SECRET: GOOD_SECRET,
+        CORS_ORIGINS: 'https://conduit.example.com',
+        OPENAPI_ENABLED: 'true',
+      });
+      expect(config.corsOrigins).toEqual(['https://conduit.example.com']);
+      expect(config.openApiEnabled).toBe(true);
+    });
+  });
+
+  describe('booleans', () => {
+    it.each([
+      ['true', true],
+      ['TRUE', true],
+      ['1', true],
+      ['false', false],
+      ['False', false],
+      ['0', false],
+    ])('reads %s as %s', (text, expected) => {
+      expect(loadConfig({ OPENAPI_ENABLED: text }).openApiEnabled).toBe(expected);
+      expect(loadConfig({ DATABASE_MIGRATE_ON_START: text }).database.migrateOnStart).toBe(expected);
+    });
+
+    it('can switch the OpenAPI document off outside production', () => {
+      expect(loadConfig({ NODE_ENV: 'development', OPENAPI_ENABLED: 'false' }).openApiEnabled).toBe(false);
+    });
+  });
+
+  describe('body limits', () => {
+    it('accepts an article limit equal to the general limit', () => {
+      const config = loadConfig({ BODY_LIMIT_BYTES: '4096', ARTICLE_BODY_LIMIT_BYTES: '4096' });
+      expect(config.bodyLimitBytes).toBe(4096);
+      expect(config.articleBodyLimitBytes).toBe(4096);
+    });
+
+    it('refuses an article limit below the general limit, naming both', () => {
+      const problems = problemsFor({ BODY_LIMIT_BYTES: '20000', ARTICLE_BODY_LIMIT_BYTES: '10000' });
+      expect(problems).toEqual(['ARTICLE_BODY_LIMIT_BYTES: must be at least BODY_LIMIT_BYTES (20000) (got "10000")']);
+    });
+
+    it('refuses an article limit below the default general limit too', () => {
+      expect(problemsFor({ ARTICLE_BODY_LIMIT_BYTES: '2048' })[0]).toMatch(
+        /^ARTICLE_BODY_LIMIT_BYTES: must be at least BODY_LIMIT_BYTES \(16384\)/,
+      );
+    });
+
+    it('does not compare the limits when one of them is malformed (one message per variable)', () => {
+      expect(problemsFor({ BODY_LIMIT_BYTES: 'big', ARTICLE_BODY_LIMIT_BYTES: '2048' })).toEqual([
+        'BODY_LIMIT_BYTES: must be a whole number of bytes from 1024 to 52428800 (got "big")',
+      ]);
+    });
+  });
+
+  describe('database timeouts', () => {
+    it('accepts 0 as "no limit" for the Postgres timeouts', () => {
+      const config = loadConfig({
+        DATABASE_STATEMENT_TIMEOUT_MS: '0',
+        DATABASE_LOCK_TIMEOUT_MS: '0',
+        DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
+      });
+      expect(config.database).toMatchObject({ statementTimeoutMs: 0, lockTimeoutMs: 0, idleInTransactionTimeoutMs: 0 });
+    });
+
+    it('explains why the pool timeout cannot be 0', () => {
+      expect(problemsFor({ DATABASE_POOL_TIMEOUT_MS: '0' })[0]).toContain('0 would wait forever');
     });
   });
 
@@ -218,6 +373,10 @@ describe('loadConfig', () => {
         JWT_EXPIRES_IN: '',
         CORS_ORIGINS: '',
         BODY_LIMIT_BYTES: '',
+        ARTICLE_BODY_LIMIT_BYTES: '',
+        OPENAPI_ENABLED: '',
+        DATABASE_POOL_SIZE: '',
+        DATABASE_MIGRATE_ON_START: '',
         LOG_LEVEL: '',
       });
       expect(config.nodeEnv).toBe('development');
@@ -227,8 +386,18 @@ describe('loadConfig', () => {
       expect(config.jwt.secretIsEphemeral).toBe(true);
       expect(config.jwt.expiresIn).toBe('1d');
       expect(config.corsOrigins).toHaveLength(3);
-      expect(config.bodyLimitBytes).toBe(1024 * 1024);
+      expect(config.bodyLimitBytes).toBe(16 * 1024);
+      expect(config.articleBodyLimitBytes).toBe(1024 * 1024);
+      expect(config.openApiEnabled).toBe(true);
+      expect(config.database.poolSize).toBe(10);
+      expect(config.database.migrateOnStart).toBe(false);
       expect(config.logLevel).toBe('info');
+    });
+
+    it('treats an empty DATABASE_URL as missing in production', () => {
+      expect(problemsFor({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, DATABASE_URL: '' })[0]).toMatch(
+        /^DATABASE_URL: is required/,
+      );
     });
   });
 

@@ -1,13 +1,55 @@
 /**
  * @roadmap architecture.twelve-factor-config, security.secrets-management
- * Look at how every variable is parsed once at start-up, with one clear message per problem.
+ * Look at how every variable is parsed once at start-up, with one clear message per problem, and
+ * how the defaults that only make sense on a laptop (embedded database, localhost CORS origins,
+ * Swagger UI, a random JWT secret) never apply silently in production.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const PORT_RANGE = { message: 'must be a whole number from 0 to 65535' };
-const BODY_RANGE = { message: 'must be a whole number of bytes from 1024 to 52428800' };
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const MIB = 1024 * 1024;
+const HOUR_MS = 60 * 60 * 1000;
+const LOCAL_CORS_ORIGINS = ['http://localhost:3000', 'http://localhost:4200', 'http://localhost:5173'];
+
+/**
+ * Database defaults, shared with code that builds a connection without a full configuration.
+ * Why these values (README, "Configuration"): every query the API makes is an indexed OLTP query
+ * that takes milliseconds, so a statement running 5 s is stuck, not slow; a lock wait is cut
+ * sooner (2 s) so that it surfaces as a lock timeout rather than a statement timeout; a request
+ * waits at most 5 s for a free connection; and Prisma rolls back an interactive transaction after
+ * 5 s itself, so the server-side idle-in-transaction limit (10 s) is only a backstop.
+ */
+export const DATABASE_DEFAULTS = {
+  poolSize: 10,
+  poolTimeoutMs: 5_000,
+  statementTimeoutMs: 5_000,
+  lockTimeoutMs: 2_000,
+  idleInTransactionTimeoutMs: 10_000,
+} as const;
+
+/** A whole number in [min, max], written as digits only (no `1e3`, no `0x10`, no `12.0`). */
+function wholeNumber(min: number, max: number, unit: string, note = '') {
+  const message = `must be a whole number${unit} from ${min} to ${max}${note}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, message);
+}
+
+const milliseconds = (max: number, note = '') => wholeNumber(0, max, ' of milliseconds', note);
+const bytes = () => wholeNumber(1024, 50 * MIB, ' of bytes');
+
+/** `true`/`false` or `1`/`0` (case-insensitive): anything else is a typo worth stopping for. */
+const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => ['true', 'false', '1', '0'].includes(value), 'must be true or false (or 1 or 0)')
+  .transform((value) => value === 'true' || value === '1');
 
 /** A comma-separated list of origins, e.g. `http://localhost:4200,https://app.example.com`. */
 const originList = z
@@ -39,21 +81,55 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number(PORT_RANGE).int(PORT_RANGE).min(0, PORT_RANGE).max(65535, PORT_RANGE).default(3000),
   DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: wholeNumber(1, 1000, '').default(DATABASE_DEFAULTS.poolSize),
+  // 0 would make pg wait for a free connection forever: exactly the hang this setting prevents.
+  DATABASE_POOL_TIMEOUT_MS: wholeNumber(1, 10 * 60_000, ' of milliseconds', ' (0 would wait forever)').default(
+    DATABASE_DEFAULTS.poolTimeoutMs,
+  ),
+  // For these three, 0 is Postgres's own "no limit".
+  DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(HOUR_MS, ' (0: no limit)').default(DATABASE_DEFAULTS.statementTimeoutMs),
+  DATABASE_LOCK_TIMEOUT_MS: milliseconds(HOUR_MS, ' (0: no limit)').default(DATABASE_DEFAULTS.lockTimeoutMs),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(HOUR_MS, ' (0: no limit)').default(
+    DATABASE_DEFAULTS.idleInTransactionTimeoutMs,
+  ),
+  DATABASE_MIGRATE_ON_START: boolean.default(false),
+  ALLOW_EMBEDDED_DATABASE: boolean.default(false),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 48)').optional(),
   JWT_EXPIRES_IN: z
     .string()
     .regex(/^\d+[smhd]$/, 'must be a number followed by s, m, h or d, e.g. 15m or 1d')
     .default('1d'),
-  CORS_ORIGINS: originList.default(['http://localhost:3000', 'http://localhost:4200', 'http://localhost:5173']),
-  BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int(BODY_RANGE)
-    .min(1024, BODY_RANGE)
-    .max(50 * 1024 * 1024, BODY_RANGE)
-    .default(1024 * 1024),
+  // Unset: the localhost origins outside production, none in production (see loadConfig).
+  CORS_ORIGINS: originList.optional(),
+  BODY_LIMIT_BYTES: bytes().default(16 * 1024),
+  ARTICLE_BODY_LIMIT_BYTES: bytes().default(MIB),
+  // Unset: on outside production, off in production (see loadConfig).
+  OPENAPI_ENABLED: boolean.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
+
+type Env = z.output<typeof envSchema>;
+
+export interface DatabaseConfig {
+  /** A real Postgres server. Unset means: start the embedded Postgres (PGlite) in `pgliteDataDir`. */
+  url?: string;
+  pgliteDataDir: string;
+  /** Connections in the pool of each API process. */
+  poolSize: number;
+  /** How long a query waits for a free pooled connection (or for a new one to connect) before it fails. */
+  poolTimeoutMs: number;
+  /** Postgres `statement_timeout` on every pooled connection; 0 means no limit. */
+  statementTimeoutMs: number;
+  /** Postgres `lock_timeout` on every pooled connection; 0 means no limit. */
+  lockTimeoutMs: number;
+  /** Postgres `idle_in_transaction_session_timeout` on every pooled connection; 0 means no limit. */
+  idleInTransactionTimeoutMs: number;
+  /** Development: apply pending migrations at start-up instead of refusing to start. */
+  migrateOnStart: boolean;
+  /** NODE_ENV=production without DATABASE_URL was asked for explicitly (ALLOW_EMBEDDED_DATABASE). */
+  embeddedInProduction: boolean;
+}
 
 /**
  * The validated configuration. A class, so Nest can inject it by type:
@@ -63,12 +139,19 @@ export class AppConfig {
   readonly nodeEnv!: 'development' | 'test' | 'production';
   readonly host!: string;
   readonly port!: number;
-  /** Unset means: start the embedded Postgres (PGlite) in `pgliteDataDir`. */
+  readonly database!: DatabaseConfig;
+  /** Same as `database.url`. */
   readonly databaseUrl?: string;
+  /** Same as `database.pgliteDataDir`. */
   readonly pgliteDataDir!: string;
   readonly jwt!: { secret: string; expiresIn: string; secretIsEphemeral: boolean };
   readonly corsOrigins!: string[];
+  /** The largest request body on most routes. */
   readonly bodyLimitBytes!: number;
+  /** The largest request body when creating or updating an article (at least `bodyLimitBytes`). */
+  readonly articleBodyLimitBytes!: number;
+  /** Serve the OpenAPI document and Swagger UI. */
+  readonly openApiEnabled!: boolean;
   readonly logLevel!: (typeof LOG_LEVELS)[number];
 }
 
@@ -91,18 +174,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         const received = name in present ? ` (got "${redact(name, present[name])}")` : '';
         return `${name}: ${issue.message}${received}`;
       });
-  // Checked on the raw values, so it is reported together with any other problem.
-  if (present.NODE_ENV === 'production' && !present.JWT_SECRET) {
-    problems.push('JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
-  }
+  problems.push(...crossFieldProblems(present));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const vars = parsed.data;
+  const production = vars.NODE_ENV === 'production';
+  const database: DatabaseConfig = {
+    url: vars.DATABASE_URL,
+    pgliteDataDir: vars.PGLITE_DATA_DIR,
+    poolSize: vars.DATABASE_POOL_SIZE,
+    poolTimeoutMs: vars.DATABASE_POOL_TIMEOUT_MS,
+    statementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: vars.DATABASE_LOCK_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: vars.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    migrateOnStart: vars.DATABASE_MIGRATE_ON_START,
+    embeddedInProduction: production && !vars.DATABASE_URL,
+  };
   return Object.assign(new AppConfig(), {
     nodeEnv: vars.NODE_ENV,
     host: vars.HOST,
     port: vars.PORT,
-    databaseUrl: vars.DATABASE_URL,
-    pgliteDataDir: vars.PGLITE_DATA_DIR,
+    database,
+    databaseUrl: database.url,
+    pgliteDataDir: database.pgliteDataDir,
     jwt: {
       // Outside production a missing secret is replaced by a random one for this process only:
       // local development works with no file edited, and no secret is ever committed.
@@ -110,10 +203,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       expiresIn: vars.JWT_EXPIRES_IN,
       secretIsEphemeral: !vars.JWT_SECRET,
     },
-    corsOrigins: vars.CORS_ORIGINS,
+    // A production deployment names its own front-end origins; localhost ones would let any page
+    // served from a visitor's own machine call the API with their credentials.
+    corsOrigins: vars.CORS_ORIGINS ?? (production ? [] : LOCAL_CORS_ORIGINS),
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
+    articleBodyLimitBytes: vars.ARTICLE_BODY_LIMIT_BYTES,
+    // The document maps every route and its validation rules: useful while developing, an
+    // unnecessary map for an attacker in production unless someone decides to publish it.
+    openApiEnabled: vars.OPENAPI_ENABLED ?? !production,
     logLevel: vars.LOG_LEVEL,
   });
+}
+
+/**
+ * Rules that involve more than one variable. Each variable is parsed on its own here, so these
+ * problems are reported together with any malformed variable, and never twice.
+ */
+function crossFieldProblems(present: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const value = <K extends keyof Env>(name: K): Env[K] | undefined => {
+    const result = envSchema.shape[name].safeParse(present[name]);
+    return result.success ? (result.data as Env[K]) : undefined;
+  };
+  if (value('NODE_ENV') === 'production') {
+    if (!present.JWT_SECRET) {
+      problems.push('JWT_SECRET: is required when NODE_ENV=production (at least 32 characters)');
+    }
+    // Without DATABASE_URL the API would quietly keep production data in a local PGlite directory.
+    if (!present.DATABASE_URL && value('ALLOW_EMBEDDED_DATABASE') === false) {
+      problems.push(
+        'DATABASE_URL: is required when NODE_ENV=production (a postgresql:// URL); to run the embedded ' +
+          'PGlite database in production anyway, set ALLOW_EMBEDDED_DATABASE=true',
+      );
+    }
+  }
+  const bodyLimit = value('BODY_LIMIT_BYTES');
+  const articleBodyLimit = value('ARTICLE_BODY_LIMIT_BYTES');
+  if (bodyLimit !== undefined && articleBodyLimit !== undefined && articleBodyLimit < bodyLimit) {
+    problems.push(
+      `ARTICLE_BODY_LIMIT_BYTES: must be at least BODY_LIMIT_BYTES (${bodyLimit}) (got "${articleBodyLimit}")`,
+    );
+  }
+  return problems;
 }
 
 function redact(name: string, value: string | undefined): string {

@@ -1,1 +1,1 @@
-export { AppConfig, ConfigError, loadConfig } from './config';
+export { AppConfig, ConfigError, DATABASE_DEFAULTS, loadConfig, type DatabaseConfig } from './config';

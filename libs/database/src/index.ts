@@ -1,6 +1,24 @@
 // The generated client: PrismaClient, the Prisma namespace, model types (User, Article, ...) and enums.
 export * from './generated/prisma/client';
-export { createPrismaAdapter, createPrismaClient, type CreatePrismaClientOptions } from './prisma-client';
-export { applyMigrations, REPO_ROOT } from './migrations';
+export {
+  createPgPool,
+  createPrismaAdapter,
+  createPrismaClient,
+  pgPoolOptions,
+  type CreatePrismaClientOptions,
+} from './prisma-client';
+export {
+  applyMigrations,
+  compareMigrations,
+  MIGRATIONS_DIR,
+  readLocalMigrations,
+  readMigrationStatus,
+  readMigrationStatusAt,
+  REPO_ROOT,
+  type LocalMigration,
+  type MigrationRecord,
+  type MigrationStatus,
+  type SqlQuery,
+} from './migrations';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 export { pgPoolConfigFromUrl, withDatabaseName } from './pg-connection';

@@ -2,16 +2,24 @@
  * Finds the `@roadmap` annotations in the repository's source files. The first comment block at
  * the top of a file may hold one line `@roadmap <id>[, <id>...]` followed by at least one sentence
  * saying what the learner should look at. docs/roadmap.md shows a full example.
+ *
+ * TypeScript and the Prisma schema write that block with `//` or `/* *\/` comments; the Dockerfile,
+ * Compose files, GitHub Actions workflows, shell scripts and the Caddyfile with `#` comments.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { REPO_ROOT } from './catalogue';
 
-/** Folders scanned by default, relative to the repository root. */
-export const DEFAULT_ROOTS = ['apps', 'libs', 'prisma'];
+/**
+ * What is scanned, relative to the repository root: `.` stands for the files directly in the root
+ * (not its sub-folders); every other entry is a folder scanned with all its sub-folders. Inside
+ * them, hidden files and folders (a scratch `.try.ts`, a `.cache/`) are skipped; `.ci` and `.github`
+ * are read because they are listed here. docs/ is prose, never scanned.
+ */
+export const DEFAULT_ROOTS = ['.', 'apps', 'libs', 'prisma', 'bench', '.ci', '.github'];
 
-/** Folders that hold installed or generated code, never code a learner should read. */
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'generated', 'coverage']);
+/** Folders that hold installed or generated code or local data, never code a learner should read. */
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', 'dist', 'generated', 'coverage', '.data']);
 
 export interface Annotation {
   /** Path relative to the repository root, always with `/` separators. */
@@ -31,13 +39,47 @@ export function isTestFile(file: string): boolean {
   return file.endsWith('.spec.ts') || file.endsWith('.e2e-spec.ts');
 }
 
-/** TypeScript files (not declaration files) and the Prisma schema, which uses `//` comments. */
-function isScanned(name: string): boolean {
-  return (name.endsWith('.ts') && !name.endsWith('.d.ts')) || name.endsWith('.prisma');
+/** How a kind of file writes its comments, and what may come before its first comment block. */
+export interface FileKind {
+  /** `slash`: `//` lines or one `/* *\/` comment. `hash`: `#` lines. */
+  style: 'slash' | 'hash';
+  /**
+   * Lines allowed before the first comment block besides a shebang on the first line and blank
+   * lines: YAML's `---` document marker (and `%` directives), a Dockerfile's parser directives.
+   */
+  preamble?: RegExp;
 }
 
-/** A line that looks like an annotation: a comment marker, then the tag. */
-const TAG_LINE = /^\s*(\/\/+|\/\*+|\*+)\s*@roadmap\b/;
+const SLASH: FileKind = { style: 'slash' };
+const HASH: FileKind = { style: 'hash' };
+const YAML: FileKind = { style: 'hash', preamble: /^(---|%.*)$/ };
+const DOCKERFILE: FileKind = { style: 'hash', preamble: /^#\s*(syntax|escape|check)\s*=/i };
+
+/** `#!/bin/sh`, `#!/bin/bash`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`... */
+const SHELL_SHEBANG = /^#!\s*\S*\/(env\s+(-\S+\s+)*)?(ba)?sh(\s|$)/;
+
+/**
+ * The kind of `file` (a path relative to the repository root, with `/`), or undefined when the
+ * scanner does not read it. `source` is only needed for files without an extension, which are
+ * read when their first line is a `sh` or `bash` shebang (e.g. `.ci/run`).
+ */
+export function fileKind(file: string, source = ''): FileKind | undefined {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  if ((name.endsWith('.ts') && !name.endsWith('.d.ts')) || name.endsWith('.prisma')) return SLASH;
+  if (/^Dockerfile(\..+)?$/.test(name)) return DOCKERFILE;
+  if (/^Caddyfile(\..+)?$/.test(name)) return HASH;
+  if (/^(docker-)?compose.*\.ya?ml$/.test(name)) return YAML;
+  if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file)) return YAML;
+  if (name.endsWith('.sh')) return HASH;
+  if (!name.includes('.') && SHELL_SHEBANG.test(source.replace(/^\uFEFF/, ''))) return HASH;
+  return undefined;
+}
+
+/** Lines that look like an annotation: a comment marker, then the tag. */
+const TAG_LINE = {
+  slash: /^\s*(\/\/+|\/\*+|\*+)\s*@roadmap\b/,
+  hash: /^\s*#+\s*@roadmap\b/,
+};
 
 interface CommentBlock {
   /** Index of the first and last source line of the block. */
@@ -47,14 +89,25 @@ interface CommentBlock {
   text: string[];
 }
 
+/** The run of lines from `start` on whose trimmed text starts with `marker`, markers stripped. */
+function lineComments(lines: string[], start: number, marker: RegExp): CommentBlock {
+  let end = start;
+  while (end + 1 < lines.length && marker.test(lines[end + 1].trim())) end++;
+  const text = lines.slice(start, end + 1).map((line) => line.trim().replace(marker, '').trim());
+  return { start, end, text };
+}
+
 /**
- * The comment block that opens the file (after an optional shebang and blank lines): either one
- * `/* ... *\/` comment or a run of `//` lines. Returns undefined when the file starts with code.
+ * The comment block that opens the file, after an optional shebang, blank lines and the kind's
+ * preamble: for `slash` files either one `/* ... *\/` comment or a run of `//` lines, for `hash`
+ * files a run of `#` lines. Returns undefined when the file starts with code.
  */
-function firstCommentBlock(lines: string[]): CommentBlock | undefined {
+function firstCommentBlock(lines: string[], kind: FileKind): CommentBlock | undefined {
   let start = lines[0]?.startsWith('#!') ? 1 : 0;
-  while (start < lines.length && lines[start].trim() === '') start++;
+  while (start < lines.length && (lines[start].trim() === '' || kind.preamble?.test(lines[start].trim()))) start++;
   const opening = lines[start]?.trim() ?? '';
+
+  if (kind.style === 'hash') return opening.startsWith('#') ? lineComments(lines, start, /^#+/) : undefined;
 
   if (opening.startsWith('/*')) {
     let end = start;
@@ -70,17 +123,7 @@ function firstCommentBlock(lines: string[]): CommentBlock | undefined {
     return { start, end: Math.min(end, lines.length - 1), text };
   }
 
-  if (opening.startsWith('//')) {
-    let end = start;
-    while (end + 1 < lines.length && lines[end + 1].trim().startsWith('//')) end++;
-    const text = lines.slice(start, end + 1).map((line) =>
-      line
-        .trim()
-        .replace(/^\/\/+/, '')
-        .trim(),
-    );
-    return { start, end, text };
-  }
+  if (opening.startsWith('//')) return lineComments(lines, start, /^\/\/+/);
   return undefined;
 }
 
@@ -93,12 +136,15 @@ function isSentence(text: string): boolean {
 }
 
 /**
- * Parses one file's source. `file` is only used in messages and in the result. A file without
- * an annotation gives neither an annotation nor problems: annotating is opt-in.
+ * Parses one file's source. `file` (relative to the repository root) chooses the comment syntax
+ * (see fileKind; a file the scanner would not read is parsed like TypeScript) and appears in
+ * messages and in the result. A file without an annotation gives neither an annotation nor
+ * problems: annotating is opt-in.
  */
 export function parseAnnotation(source: string, file: string): { annotation?: Annotation; problems: string[] } {
+  const kind = fileKind(file, source) ?? SLASH;
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const block = firstCommentBlock(lines);
+  const block = firstCommentBlock(lines, kind);
   const problems: string[] = [];
   let annotation: Annotation | undefined;
   let tagLine = -1;
@@ -127,7 +173,7 @@ export function parseAnnotation(source: string, file: string): { annotation?: An
 
   // A tag anywhere else is ignored by the parser, which would surprise its author: say so.
   lines.forEach((line, index) => {
-    if (index === tagLine || !TAG_LINE.test(line)) return;
+    if (index === tagLine || !TAG_LINE[kind.style].test(line)) return;
     const inBlock = block !== undefined && index >= block.start && index <= block.end;
     problems.push(
       inBlock
@@ -139,30 +185,43 @@ export function parseAnnotation(source: string, file: string): { annotation?: An
   return { annotation, problems };
 }
 
-/** Every scanned file under `folder`, sorted so that results never depend on the file system. */
-function listFiles(folder: string): string[] {
+/** A file that fileKind may accept: every file without an extension needs a look at its shebang. */
+function isCandidate(file: string): boolean {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  return fileKind(file) !== undefined || !name.includes('.');
+}
+
+/**
+ * The candidate files under `folder` (relative to `root`, with `/`), sorted so that results never
+ * depend on the file system. Hidden entries are skipped; `.` lists the root's own files only.
+ */
+function listFiles(root: string, folder: string): string[] {
   const files: string[] = [];
-  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = readdirSync(join(root, folder), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) files.push(...listFiles(path));
-    } else if (entry.isFile() && isScanned(entry.name)) {
-      files.push(path);
+    if (entry.name.startsWith('.')) continue;
+    const file = folder === '.' ? entry.name : `${folder}/${entry.name}`;
+    if (folder === '.') {
+      if (entry.isFile() && isCandidate(file)) files.push(file);
+    } else if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) files.push(...listFiles(root, file));
+    } else if (entry.isFile() && isCandidate(file)) {
+      files.push(file);
     }
   }
   return files;
 }
 
-/** Scans `folders` (relative to `root`; missing ones are skipped) for annotations. */
+/** Scans `folders` (relative to `root`, see DEFAULT_ROOTS; missing ones are skipped) for annotations. */
 export function scanAnnotations(root: string = REPO_ROOT, folders: string[] = DEFAULT_ROOTS): ScanResult {
   const annotations: Annotation[] = [];
   const problems: string[] = [];
   for (const folder of folders) {
     if (!existsSync(join(root, folder))) continue;
-    for (const path of listFiles(join(root, folder))) {
-      const file = relative(root, path).split(sep).join('/');
-      const result = parseAnnotation(readFileSync(path, 'utf8'), file);
+    for (const file of listFiles(root, folder)) {
+      const source = readFileSync(join(root, file), 'utf8');
+      if (!fileKind(file, source)) continue; // an extension-less file that is not a shell script
+      const result = parseAnnotation(source, file);
       if (result.annotation) annotations.push(result.annotation);
       problems.push(...result.problems);
     }

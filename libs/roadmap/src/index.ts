@@ -1,7 +1,7 @@
 // The public surface of @capstone/roadmap, for the root's tests and scripts.
 export { AREAS, loadCatalogue, REPO_ROOT, SOURCES_FILE, TOPIC_ID, TOPICS_FILE, validateCatalogue } from './catalogue';
 export type { Catalogue, Source, Topic, TopicStatus } from './catalogue';
-export { DEFAULT_ROOTS, isTestFile, parseAnnotation, scanAnnotations } from './annotations';
-export type { Annotation, ScanResult } from './annotations';
+export { DEFAULT_ROOTS, fileKind, isTestFile, parseAnnotation, scanAnnotations } from './annotations';
+export type { Annotation, FileKind, ScanResult } from './annotations';
 export { headingAnchor, renderRoadmap } from './render';
 export { buildRoadmap, checkAnnotations, checkLinks, checkRoadmap, ROADMAP_FILE, writeRoadmap } from './check';

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseAnnotation, scanAnnotations } from './annotations';
+import { fileKind, parseAnnotation, scanAnnotations } from './annotations';
 import { loadCatalogue, REPO_ROOT, SOURCES_FILE, TOPICS_FILE, validateCatalogue } from './catalogue';
 import { buildRoadmap, checkAnnotations, checkLinks, checkRoadmap, ROADMAP_FILE, writeRoadmap } from './check';
 
@@ -27,6 +27,10 @@ const oneSource = [{ id: '000', title: 'A roadmap', summary: 'What it covers.' }
 // line of its own (the scanner would rightly report one outside the first comment block).
 const header = (...lines: string[]) =>
   ['/**', ...lines.map((line) => ` * ${line}`), ' */', 'export {};', ''].join('\n');
+/** The same for files whose comments start with `#`: `first` lines, the `#` block, then `last`. */
+const hashed = (first: string[], comment: string[], last: string[]) =>
+  [...first, ...comment.map((line) => `# ${line}`), ...last, ''].join('\n');
+const SENTENCE = 'Look at the healthchecks first.';
 
 describe('the catalogue', () => {
   it('is valid and cites every source roadmap', () => {
@@ -64,19 +68,50 @@ describe('annotations in a fixture tree', () => {
     write('apps/api/src/plain.ts', 'export const unannotated = true;\n');
     write('libs/x/node_modules/dep/index.ts', header('@roadmap auth.nope', 'Never scanned at all.'));
     write('prisma/schema.prisma', '// @roadmap databases.orm\n// Look at the models and their relations.\n');
+
+    // Files whose comments start with `#`. Each "ignored" file would give a problem if it were read.
+    write(
+      'Dockerfile',
+      hashed(['# syntax=docker/dockerfile:1', '#'], ['@roadmap devops.docker', SENTENCE], ['FROM x']),
+    );
+    write('docker-compose.yml', hashed([], ['@roadmap devops.docker-compose', SENTENCE], ['services: {}']));
+    write('Caddyfile', hashed([], ['@roadmap web-servers.reverse-proxies', SENTENCE], [':80']));
+    write('tool.config.ts', header('@roadmap languages.cli-tools', SENTENCE));
+    write('.scratch.ts', header('@roadmap ignored.hidden-root-file'));
+    write('.github/workflows/ci.yml', hashed(['---'], ['@roadmap devops.ci-cd', SENTENCE], ['on: push']));
+    write('.github/dependabot.yml', hashed([], ['@roadmap ignored.not-a-workflow'], ['version: 2']));
+    write('.ci/run', hashed(['#!/usr/bin/env bash'], ['@roadmap os.processes-and-signals', SENTENCE], ['set -eu']));
+    write('.ci/notes', hashed([], ['@roadmap ignored.no-shebang'], ['text']));
+    write('.ci/tool', hashed(['#!/usr/bin/env node'], ['@roadmap ignored.node-shebang'], ['1;']));
+    write('bench/load.sh', hashed(['#!/bin/sh'], ['@roadmap scaling.performance', SENTENCE], ['exit 0']));
+    write('docs/example.sh', hashed([], ['@roadmap ignored.prose-folder'], []));
+    write('apps/api/.data/x.sh', hashed([], ['@roadmap ignored.data-folder'], []));
+    write('libs/x/.scratch/try.ts', header('@roadmap ignored.hidden-folder'));
+    write('libs/x/src/.try.ts', header('@roadmap ignored.hidden-file'));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('parses modules, tests and the Prisma schema, skipping node_modules', () => {
+  it('parses modules, tests, the Prisma schema and `#` files, skipping node_modules, docs and hidden files', () => {
     const { annotations } = scanAnnotations(root);
     expect(annotations.map((a) => [a.file, a.topics, a.isTest])).toEqual([
+      ['.ci/run', ['os.processes-and-signals'], false],
+      ['.github/workflows/ci.yml', ['devops.ci-cd'], false],
+      ['Caddyfile', ['web-servers.reverse-proxies'], false],
+      ['Dockerfile', ['devops.docker'], false],
       ['apps/api/src/bare.ts', ['auth.jwt'], false],
       ['apps/api/src/good.spec.ts', ['auth.jwt'], true],
       ['apps/api/src/good.ts', ['auth.jwt', 'security.cors'], false],
       ['apps/api/src/unknown.ts', ['auth.not-a-topic'], false],
+      ['bench/load.sh', ['scaling.performance'], false],
+      ['docker-compose.yml', ['devops.docker-compose'], false],
       ['prisma/schema.prisma', ['databases.orm'], false],
+      ['tool.config.ts', ['languages.cli-tools'], false],
     ]);
-    expect(annotations[2].explanation).toBe('Look at how the token is checked first.');
+    expect(annotations.find((a) => a.file === 'apps/api/src/good.ts')?.explanation).toBe(
+      'Look at how the token is checked first.',
+    );
+    const hashFiles = annotations.filter((a) => fileKind(a.file, '#!/bin/sh')?.style === 'hash');
+    expect(hashFiles.map((a) => a.explanation)).toEqual(Array(6).fill(SENTENCE));
   });
 
   it('reports an annotation without an explanation', () => {
@@ -90,6 +125,95 @@ describe('annotations in a fixture tree', () => {
     expect(checkAnnotations(scanAnnotations(root).annotations, topics)).toEqual([
       'apps/api/src/unknown.ts: unknown roadmap topic "auth.not-a-topic" (fix the id or add it to docs/roadmap/topics.json)',
     ]);
+  });
+
+  it.each([
+    ['Dockerfile', 'Dockerfile'],
+    ['Dockerfile.worker', 'Dockerfile'],
+    ['docker-compose.override.yml', 'YAML'],
+    ['compose.yaml', 'YAML'],
+    ['.github/workflows/release.yaml', 'YAML'],
+    ['Caddyfile', '#'],
+    ['deploy/Caddyfile.prod', '#'],
+    ['scripts/seed.sh', '#'],
+  ])('reads %s as a `#` file (%s)', (file) => {
+    expect(fileKind(file)?.style).toBe('hash');
+  });
+
+  it.each([
+    ['#!/bin/sh', 'hash'],
+    ['#!/bin/bash -eu', 'hash'],
+    ['#!/usr/bin/env bash', 'hash'],
+    ['#!/usr/bin/env -S bash -e', 'hash'],
+    ['#!/usr/bin/env node', undefined],
+    ['#!/usr/bin/env fish', undefined],
+    ['# no shebang', undefined],
+  ])('reads an extension-less file starting with %j as %s', (firstLine, style) => {
+    expect(fileKind('.ci/run', `${firstLine}\necho\n`)?.style).toBe(style);
+  });
+
+  it.each(['.github/dependabot.yml', 'config.yml', 'notes.txt', 'types.d.ts', '.dockerignore'])(
+    'does not read %s',
+    (file) => {
+      expect(fileKind(file, '#!/bin/sh\n')).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['a `#` block after a shebang', 'tool.sh', ['#!/bin/sh'], []],
+    ['a YAML block after the `---` document marker', 'compose.yml', ['%YAML 1.2', '---', ''], []],
+    ['a Dockerfile block after parser directives', 'Dockerfile', ['# syntax=docker/dockerfile:1', ''], []],
+  ])('reads %s', (_case, file, first, problems) => {
+    const source = hashed(first, ['@roadmap devops.docker', 'Look at this header, then', 'the rest.'], ['x']);
+    expect(parseAnnotation(source, file)).toEqual({
+      annotation: {
+        file,
+        topics: ['devops.docker'],
+        explanation: 'Look at this header, then the rest.',
+        isTest: false,
+      },
+      problems,
+    });
+  });
+
+  it.each([
+    [
+      'a tag in a later `#` block',
+      'Dockerfile',
+      ['# The image.', '', 'FROM x', '# @roadmap devops.docker', `# ${SENTENCE}`],
+      ['Dockerfile:4: @roadmap is only read from the first comment block at the top of the file'],
+    ],
+    [
+      'a tag after YAML content',
+      '.github/workflows/ci.yml',
+      ['name: CI', '# @roadmap devops.ci-cd', `# ${SENTENCE}`],
+      ['.github/workflows/ci.yml:2: @roadmap is only read from the first comment block at the top of the file'],
+    ],
+    [
+      'a `---` that is not the first thing in a YAML file',
+      'compose.yml',
+      ['name: x', '---', '# @roadmap devops.docker-compose', `# ${SENTENCE}`],
+      ['compose.yml:3: @roadmap is only read from the first comment block at the top of the file'],
+    ],
+    [
+      'a second tag in the first block',
+      'run.sh',
+      ['#!/bin/sh', '# @roadmap devops.ci-cd', `# ${SENTENCE}`, '# @roadmap os.processes-and-signals'],
+      ['run.sh:4: more than one @roadmap line; list every topic on the first one, separated by commas'],
+    ],
+    [
+      'a tag without a sentence',
+      'Caddyfile',
+      ['# @roadmap web-servers.reverse-proxies', ':80'],
+      ['Caddyfile: @roadmap must be followed by a sentence saying what the learner should look at'],
+    ],
+  ])('reports %s', (_case, file, lines, problems) => {
+    expect(parseAnnotation(lines.join('\n'), file).problems).toEqual(problems);
+  });
+
+  it('keeps `//` and `/* */` tags out of `#` files and `#` tags out of TypeScript', () => {
+    expect(parseAnnotation(['FROM x', '// @roadmap devops.docker'].join('\n'), 'Dockerfile').problems).toEqual([]);
+    expect(parseAnnotation(['export {};', '# @roadmap devops.docker'].join('\n'), 'x.ts').problems).toEqual([]);
   });
 
   it('reports a tag outside the first comment block', () => {

@@ -1,50 +1,32 @@
 /**
- * @roadmap apis.rest, databases.n-plus-one
- * Look at the select: everything one article response needs (author, following, tags in order,
- * favorited, favoritesCount) comes from one Prisma query per relation, whatever the page size.
+ * @roadmap apis.rest, apis.json-api
+ * Look at what the REST edge adds to a domain article: ISO 8601 dates, the author in the spec's
+ * Profile shape, no body in list items, and the envelopes the RealWorld spec names.
  */
-import type { Prisma } from '@capstone/database';
-import { profileSelect, toProfile } from '../profiles/profile.presenter';
+import { presentProfile } from '../profiles/profile.presenter';
+import type { Article, ArticlePage, ArticleSummary } from './article.model';
 
-/** What to load for an article as seen by `viewerId` (undefined for an anonymous reader). */
-export function articleSelect(viewerId: number | undefined, withBody: boolean) {
-  // An id no row has (0) keeps the query shape the same for anonymous readers.
-  const viewer = viewerId ?? 0;
-  return {
-    slug: true,
-    title: true,
-    description: true,
-    body: withBody,
-    createdAt: true,
-    updatedAt: true,
-    authorId: true,
-    author: { select: profileSelect(viewerId) },
-    tags: { orderBy: { position: 'asc' }, select: { tag: { select: { name: true } } } },
-    favorites: { where: { userId: viewer }, select: { userId: true } },
-    _count: { select: { favorites: true } },
-  } satisfies Prisma.ArticleSelect;
-}
-
-export type LoadedArticle = Prisma.ArticleGetPayload<{ select: ReturnType<typeof articleSelect> }>;
-
-/** The spec's Article. */
-export function toArticle(article: LoadedArticle) {
+/** An item of MultipleArticlesResponse: the spec leaves the body out of lists. */
+export function presentArticleSummary(article: ArticleSummary) {
   return {
     slug: article.slug,
     title: article.title,
     description: article.description,
-    body: article.body,
-    tagList: article.tags.map(({ tag }) => tag.name),
+    tagList: article.tagList,
     createdAt: article.createdAt.toISOString(),
     updatedAt: article.updatedAt.toISOString(),
-    favorited: article.favorites.length > 0,
-    favoritesCount: article._count.favorites,
-    author: toProfile(article.author),
+    favorited: article.favorited,
+    favoritesCount: article.favoritesCount,
+    author: presentProfile(article.author),
   };
 }
 
-/** An item of MultipleArticlesResponse: the spec leaves the body out of lists. */
-export function toArticleListItem(article: LoadedArticle) {
-  const { body: _body, ...item } = toArticle(article);
-  return item;
+/** The spec's SingleArticleResponse. */
+export function presentArticleResponse(article: Article) {
+  return { article: { ...presentArticleSummary(article), body: article.body } };
+}
+
+/** The spec's MultipleArticlesResponse. */
+export function presentArticlePage(page: ArticlePage) {
+  return { articles: page.articles.map(presentArticleSummary), articlesCount: page.articlesCount };
 }

@@ -1,7 +1,8 @@
 /**
  * @roadmap apis.rest, auth.jwt
- * Look at the guards per route: reading is open (with `favorited`/`following` for a signed-in
- * reader), writing needs a token, and changing an article needs its author.
+ * Look at the guards per route (reading is open, with `favorited`/`following` for a signed-in
+ * reader; writing needs a token) and at how little else a controller does: unwrap the envelope,
+ * call the service with plain values, present what it returns.
  */
 import {
   Body,
@@ -17,13 +18,16 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { toArticle, toArticleListItem } from './article.presenter';
+import { PageQuery } from '../common/dto/page-query.dto';
+import { AcceptsLargeBody } from '../common/http/body-limit';
+import { ARTICLE_PAGES, toPageRequest } from '../common/pagination';
+import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
+import { presentArticlePage, presentArticleResponse } from './article.presenter';
 import { ArticlesService } from './articles.service';
-import { CreateArticleBody, ListArticlesQuery, PageQuery, UpdateArticleBody } from './dto/article-bodies.dto';
+import { CreateArticleBody, ListArticlesQuery, UpdateArticleBody } from './dto/article-bodies.dto';
 
 @ApiTags('Articles')
 @Controller('articles')
@@ -40,8 +44,9 @@ export class ArticlesController {
   })
   @UseGuards(OptionalJwtAuthGuard)
   async list(@Query() query: ListArticlesQuery, @CurrentUser() viewer?: AuthenticatedUser) {
-    const { articles, articlesCount } = await this.articles.list(query, viewer?.id);
-    return { articles: articles.map(toArticleListItem), articlesCount };
+    const { tag, author, favorited } = query;
+    const page = await this.articles.list({ tag, author, favorited }, toPageRequest(query, ARTICLE_PAGES), viewer?.id);
+    return presentArticlePage(page);
   }
 
   @Get('feed')
@@ -54,8 +59,7 @@ export class ArticlesController {
   })
   @UseGuards(JwtAuthGuard)
   async feed(@Query() query: PageQuery, @CurrentUser() viewer: AuthenticatedUser) {
-    const { articles, articlesCount } = await this.articles.feed(query, viewer.id);
-    return { articles: articles.map(toArticleListItem), articlesCount };
+    return presentArticlePage(await this.articles.feed(toPageRequest(query, ARTICLE_PAGES), viewer.id));
   }
 
   @Post()
@@ -63,14 +67,14 @@ export class ArticlesController {
     operationId: 'CreateArticle',
     summary: 'Create an article',
     auth: 'required',
-    body: 'NewArticleRequest',
     success: { status: 201, schema: 'SingleArticleResponse', description: 'Article' },
     errors: [401, 409, 422],
   })
   @HttpCode(HttpStatus.CREATED)
+  @AcceptsLargeBody()
   @UseGuards(JwtAuthGuard)
-  async create(@CurrentUser() author: AuthenticatedUser, @Body() body: CreateArticleBody) {
-    return { article: toArticle(await this.articles.create(author.id, body)) };
+  async create(@CurrentUser() author: AuthenticatedUser, @Body() { article }: CreateArticleBody) {
+    return presentArticleResponse(await this.articles.create(author.id, article));
   }
 
   @Get(':slug')
@@ -83,7 +87,7 @@ export class ArticlesController {
   })
   @UseGuards(OptionalJwtAuthGuard)
   async get(@Param('slug') slug: string, @CurrentUser() viewer?: AuthenticatedUser) {
-    return { article: toArticle(await this.articles.findBySlug(slug, viewer?.id)) };
+    return presentArticleResponse(await this.articles.findBySlug(slug, viewer?.id));
   }
 
   @Put(':slug')
@@ -91,13 +95,17 @@ export class ArticlesController {
     operationId: 'UpdateArticle',
     summary: 'Update an article',
     auth: 'required',
-    body: 'UpdateArticleRequest',
     success: { status: 200, schema: 'SingleArticleResponse', description: 'Article' },
     errors: [401, 403, 404, 422],
   })
+  @AcceptsLargeBody()
   @UseGuards(JwtAuthGuard)
-  async update(@Param('slug') slug: string, @CurrentUser() user: AuthenticatedUser, @Body() body: UpdateArticleBody) {
-    return { article: toArticle(await this.articles.update(slug, user.id, body)) };
+  async update(
+    @Param('slug') slug: string,
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() { article: changes }: UpdateArticleBody,
+  ) {
+    return presentArticleResponse(await this.articles.update(slug, user.id, changes));
   }
 
   @Delete(':slug')
@@ -125,7 +133,7 @@ export class ArticlesController {
   @HttpCode(HttpStatus.OK)
   @UseGuards(JwtAuthGuard)
   async favorite(@Param('slug') slug: string, @CurrentUser() user: AuthenticatedUser) {
-    return { article: toArticle(await this.articles.favorite(slug, user.id)) };
+    return presentArticleResponse(await this.articles.favorite(slug, user.id));
   }
 
   @Delete(':slug/favorite')
@@ -138,6 +146,6 @@ export class ArticlesController {
   })
   @UseGuards(JwtAuthGuard)
   async unfavorite(@Param('slug') slug: string, @CurrentUser() user: AuthenticatedUser) {
-    return { article: toArticle(await this.articles.unfavorite(slug, user.id)) };
+    return presentArticleResponse(await this.articles.unfavorite(slug, user.id));
   }
 }

@@ -1,7 +1,17 @@
+/**
+ * @roadmap frameworks.nestjs
+ * Look at how a feature module wires its controller to its service and exports the service, so
+ * that other transports (GraphQL, jobs) can use the same rules.
+ */
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ArticlesController } from './articles.controller';
 import { ArticlesService } from './articles.service';
 
-@Module({ imports: [AuthModule], controllers: [ArticlesController], providers: [ArticlesService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [ArticlesController],
+  providers: [ArticlesService],
+  exports: [ArticlesService],
+})
 export class ArticlesModule {}

@@ -1,3 +1,8 @@
+/**
+ * @roadmap auth.jwt, design.dependency-injection
+ * Look at how the JWT module is configured from the injected, validated configuration (pinned
+ * algorithm, issuer, audience, expiry) instead of reading environment variables here.
+ */
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';

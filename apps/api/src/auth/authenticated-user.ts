@@ -1,9 +1,6 @@
-/** What a guard puts on the request for a signed-in user, with the token it presented. */
-export interface AuthenticatedUser {
-  id: number;
-  email: string;
-  username: string;
-  bio: string | null;
-  image: string | null;
+import type { User } from '../users/user.model';
+
+/** What a guard attaches to the request for a signed-in user: the user and the token it presented. */
+export interface AuthenticatedUser extends User {
   token: string;
 }

@@ -4,7 +4,8 @@
  */
 import type { AppConfig } from '@capstone/config';
 import type { PrismaService } from '../database/prisma.service';
-import { JwtStrategy, tokenFromRequest } from './jwt.strategy';
+import { USER_SELECT } from '../users/user.queries';
+import { JwtStrategy, tokenFromRequest, userIdFromClaims } from './jwt.strategy';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
 
@@ -52,6 +53,35 @@ describe('tokenFromRequest', () => {
   });
 });
 
+describe('userIdFromClaims', () => {
+  const now = 1_800_000_000;
+  const valid = { sub: '7', iat: now - 60, exp: now + 3600 };
+
+  it('returns the user id of a token with the claims we issue', () => {
+    expect(userIdFromClaims(valid, now)).toBe(7);
+    expect(userIdFromClaims({ ...valid, sub: '2147483647' }, now)).toBe(2_147_483_647);
+    // A clock a few seconds ahead on another instance is tolerated.
+    expect(userIdFromClaims({ ...valid, iat: now + 5 }, now)).toBe(7);
+  });
+
+  it.each([
+    ['no exp (a token that never expires)', { sub: '7', iat: now }],
+    ['an exp that is not a number', { ...valid, exp: '9999999999' }],
+    ['no iat', { sub: '7', exp: now + 60 }],
+    ['an iat in the future', { ...valid, iat: now + 3600 }],
+    ['no sub', { iat: now, exp: now + 60 }],
+    ['a sub that is not digits', { ...valid, sub: 'abc' }],
+    ['a fractional sub', { ...valid, sub: '1.5' }],
+    ['a sub with a leading zero', { ...valid, sub: '07' }],
+    ['a sub beyond a Postgres integer', { ...valid, sub: '2147483648' }],
+    ['a sub beyond a safe integer', { ...valid, sub: '9007199254740993' }],
+    ['an SQL-looking sub', { ...valid, sub: '7; DROP TABLE users' }],
+    ['a numeric sub (we issue strings)', { ...valid, sub: 7 }],
+  ])('refuses %s', (_label, claims) => {
+    expect(userIdFromClaims(claims as never, now)).toBeUndefined();
+  });
+});
+
 describe('JwtStrategy.validate', () => {
   const config = {
     jwt: { secret: 'unit-test-secret-that-is-at-least-32-characters', expiresIn: '1d', secretIsEphemeral: false },
@@ -67,6 +97,11 @@ describe('JwtStrategy.validate', () => {
   };
   let findUnique: jest.Mock;
   let strategy: JwtStrategy;
+  const claims = (sub: string) => ({
+    sub,
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 60,
+  });
 
   beforeEach(() => {
     findUnique = jest.fn();
@@ -76,8 +111,8 @@ describe('JwtStrategy.validate', () => {
 
   it('loads the user named by `sub` and returns it with the presented token, without hash or role', async () => {
     findUnique.mockResolvedValue(stored);
-    const user = await strategy.validate(withAuthorization(`Token ${JWT}`), { sub: '7' });
-    expect(findUnique).toHaveBeenCalledWith({ where: { id: 7 } });
+    const user = await strategy.validate(withAuthorization(`Token ${JWT}`), claims('7'));
+    expect(findUnique).toHaveBeenCalledWith({ where: { id: 7 }, select: USER_SELECT });
     expect(user).toEqual({
       id: 7,
       email: 'jake@jake.jake',
@@ -90,21 +125,21 @@ describe('JwtStrategy.validate', () => {
 
   it('returns null (401) for a user deleted since the token was issued', async () => {
     findUnique.mockResolvedValue(null);
-    await expect(strategy.validate(withAuthorization(`Bearer ${JWT}`), { sub: '7' })).resolves.toBeNull();
+    await expect(strategy.validate(withAuthorization(`Bearer ${JWT}`), claims('7'))).resolves.toBeNull();
   });
 
   it.each(['abc', '1.5', '9007199254740993', '7; DROP TABLE users'])(
     'returns null without a query for a `sub` that is not a safe integer: %j',
     async (sub) => {
       findUnique.mockResolvedValue(stored);
-      await expect(strategy.validate(withAuthorization(`Token ${JWT}`), { sub })).resolves.toBeNull();
+      await expect(strategy.validate(withAuthorization(`Token ${JWT}`), claims(sub))).resolves.toBeNull();
       expect(findUnique).not.toHaveBeenCalled();
     },
   );
 
   it('returns null for a payload with no `sub` at all', async () => {
     findUnique.mockResolvedValue(stored);
-    await expect(strategy.validate(withAuthorization(`Token ${JWT}`), {} as { sub: string })).resolves.toBeNull();
+    await expect(strategy.validate(withAuthorization(`Token ${JWT}`), {})).resolves.toBeNull();
     expect(findUnique).not.toHaveBeenCalled();
   });
 });

@@ -1,23 +1,41 @@
 /**
  * @roadmap auth.jwt, auth.token-authentication
  * Look at how the token is read from `Authorization: Token <jwt>` (the spec's form) or
- * `Bearer <jwt>`, verified, and turned into the signed-in user before any handler runs.
+ * `Bearer <jwt>`, verified with a pinned algorithm, issuer and audience, checked for the claims a
+ * token of ours always has (`exp`, an `iat` that is not in the future, a `sub` that fits a user
+ * id), and turned into the signed-in user before any handler runs.
  */
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AppConfig } from '@capstone/config';
 import { Strategy } from 'passport-jwt';
 import { PrismaService } from '../database/prisma.service';
-import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TokenPayload } from './token.service';
+import { USER_SELECT } from '../users/user.queries';
+import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, type TokenPayload } from './token.service';
 import type { AuthenticatedUser } from './authenticated-user';
+import type { RequestLike } from '../common/request-of';
 
 const AUTHORIZATION = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
+/** User ids are Postgres `integer`s: a larger `sub` names nobody (and would fail the query). */
+const MAX_USER_ID = 2_147_483_647;
+/** Clocks of several API instances may differ a little; a token from further ahead is forged. */
+const CLOCK_SKEW_SECONDS = 5;
 
 /** Extracts the raw token, or null when the header is absent or not in a form we accept. */
-export function tokenFromRequest(request: { headers: Record<string, string | string[] | undefined> }): string | null {
+export function tokenFromRequest(request: Pick<RequestLike, 'headers'>): string | null {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return null;
   return AUTHORIZATION.exec(header)?.[1] ?? null;
+}
+
+/** The user id a verified token names, or undefined when its claims are not those we issue. */
+export function userIdFromClaims(payload: Partial<TokenPayload>, nowSeconds = Date.now() / 1000): number | undefined {
+  // jsonwebtoken rejects an expired `exp`, but accepts a token that has none: never expiring.
+  if (typeof payload.exp !== 'number') return undefined;
+  if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) return undefined;
+  if (typeof payload.sub !== 'string' || !/^[1-9]\d{0,9}$/.test(payload.sub)) return undefined;
+  const id = Number(payload.sub);
+  return id <= MAX_USER_ID ? id : undefined;
 }
 
 @Injectable()
@@ -37,23 +55,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  /** Called only for a token with a valid signature and claims. Returning null means 401. */
-  async validate(
-    request: Parameters<typeof tokenFromRequest>[0],
-    payload: TokenPayload,
-  ): Promise<AuthenticatedUser | null> {
-    if (typeof payload.sub !== 'string' || !/^[1-9]\d{0,15}$/.test(payload.sub)) return null;
-    const id = Number(payload.sub);
-    if (!Number.isSafeInteger(id)) return null;
-    const user = await this.prisma.user.findUnique({ where: { id } });
+  /** Called only for a token with a valid signature, issuer, audience and expiry. Null means 401. */
+  async validate(request: RequestLike, payload: Partial<TokenPayload>): Promise<AuthenticatedUser | null> {
+    const id = userIdFromClaims(payload);
+    if (id === undefined) return null;
+    const user = await this.prisma.user.findUnique({ where: { id }, select: USER_SELECT });
     if (!user) return null; // deleted since the token was issued
-    return {
-      id: user.id,
-      email: user.email,
-      username: user.username,
-      bio: user.bio,
-      image: user.image,
-      token: tokenFromRequest(request)!,
-    };
+    const { email, username, bio, image } = user;
+    return { id, email, username, bio, image, token: tokenFromRequest(request)! };
   }
 }

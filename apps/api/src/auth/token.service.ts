@@ -9,9 +9,13 @@ export const JWT_ALGORITHM = 'HS256';
 export const JWT_ISSUER = 'backend-roadmap-capstone';
 export const JWT_AUDIENCE = 'backend-roadmap-capstone-api';
 
+/** The claims of a token we issue (RFC 7519). `iss` and `aud` are checked by the verifier. */
 export interface TokenPayload {
-  /** The user id, as a string (RFC 7519 `sub`). */
+  /** The user id, as a string. */
   sub: string;
+  /** Issued at and expires at, in seconds since the epoch: added by the signer. */
+  iat: number;
+  exp: number;
 }
 
 @Injectable()
@@ -20,6 +24,6 @@ export class TokenService {
 
   issue(userId: number): Promise<string> {
     // Algorithm, issuer, audience and expiry come from JwtModule's signOptions (auth.module.ts).
-    return this.jwt.signAsync({ sub: String(userId) } satisfies TokenPayload);
+    return this.jwt.signAsync({ sub: String(userId) } satisfies Pick<TokenPayload, 'sub'>);
   }
 }

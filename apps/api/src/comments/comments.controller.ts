@@ -1,14 +1,18 @@
 /**
  * @roadmap apis.rest
- * Look at the nested resource: comments live under their article's URL.
+ * Look at the nested resource: comments live under their article's URL, and their list takes an
+ * optional page (`limit`, `offset`) that spec clients may leave out.
  */
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { CommentsService, toComment } from './comments.service';
+import { CommentPageQuery } from '../common/dto/page-query.dto';
+import { COMMENT_PAGES, toPageRequest } from '../common/pagination';
+import { presentCommentList, presentCommentResponse } from './comment.presenter';
+import { CommentsService } from './comments.service';
 import { CreateCommentBody } from './dto/comment-bodies.dto';
 
 @ApiTags('Comments')
@@ -25,8 +29,8 @@ export class CommentsController {
     errors: [401, 404, 422],
   })
   @UseGuards(OptionalJwtAuthGuard)
-  async list(@Param('slug') slug: string, @CurrentUser() viewer?: AuthenticatedUser) {
-    return { comments: (await this.comments.list(slug, viewer?.id)).map(toComment) };
+  async list(@Param('slug') slug: string, @Query() query: CommentPageQuery, @CurrentUser() viewer?: AuthenticatedUser) {
+    return presentCommentList(await this.comments.list(slug, toPageRequest(query, COMMENT_PAGES), viewer?.id));
   }
 
   @Post()
@@ -34,14 +38,17 @@ export class CommentsController {
     operationId: 'CreateArticleComment',
     summary: 'Comment on an article',
     auth: 'required',
-    body: 'NewCommentRequest',
     success: { status: 201, schema: 'SingleCommentResponse', description: 'Comment' },
     errors: [401, 404, 422],
   })
   @HttpCode(HttpStatus.CREATED)
   @UseGuards(JwtAuthGuard)
-  async add(@Param('slug') slug: string, @CurrentUser() user: AuthenticatedUser, @Body() body: CreateCommentBody) {
-    return { comment: toComment(await this.comments.add(slug, user.id, body.comment.body)) };
+  async add(
+    @Param('slug') slug: string,
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() { comment }: CreateCommentBody,
+  ) {
+    return presentCommentResponse(await this.comments.add(slug, user.id, comment.body));
   }
 
   @Delete(':id')

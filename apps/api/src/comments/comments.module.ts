@@ -1,7 +1,17 @@
+/**
+ * @roadmap frameworks.nestjs
+ * Look at how the comments feature declares its transport, its service and the auth module its
+ * guards need.
+ */
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';
 
-@Module({ imports: [AuthModule], controllers: [CommentsController], providers: [CommentsService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [CommentsController],
+  providers: [CommentsService],
+  exports: [CommentsService],
+})
 export class CommentsModule {}

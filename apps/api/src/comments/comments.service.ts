@@ -1,71 +1,67 @@
 /**
- * @roadmap security.authorization
+ * @roadmap security.authorization, apis.pagination
  * Look at the order of checks when deleting: the article must exist (404), the comment must
- * belong to it (404), and only its author may delete it (403).
+ * belong to it (404), and only its author may delete it (403); and at the bounded list, which
+ * never returns more than a page of comments however long the thread.
  */
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@capstone/database';
-import { ApiError } from '../common/api-error';
+import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors';
+import type { PageRequest } from '../common/pagination';
 import { PrismaService } from '../database/prisma.service';
-import { profileSelect, toProfile } from '../profiles/profile.presenter';
+import { isPossibleSlug } from '../articles/slug';
+import type { Comment } from './comment.model';
+import { commentSelect, toComment } from './comment.queries';
 
-function commentSelect(viewerId: number | undefined) {
-  return {
-    id: true,
-    body: true,
-    createdAt: true,
-    updatedAt: true,
-    author: { select: profileSelect(viewerId) },
-  } satisfies Prisma.CommentSelect;
-}
-
-type LoadedComment = Prisma.CommentGetPayload<{ select: ReturnType<typeof commentSelect> }>;
-
-/** The spec's Comment. */
-export function toComment(comment: LoadedComment) {
-  return {
-    id: comment.id,
-    createdAt: comment.createdAt.toISOString(),
-    updatedAt: comment.updatedAt.toISOString(),
-    body: comment.body,
-    author: toProfile(comment.author),
-  };
-}
+/** Comment ids are Postgres `integer`s. */
+const MAX_COMMENT_ID = 2_147_483_647;
 
 @Injectable()
 export class CommentsService {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Oldest first, so a thread reads top to bottom. */
-  async list(slug: string, viewerId?: number): Promise<LoadedComment[]> {
+  async list(slug: string, page: PageRequest, viewerId?: number): Promise<Comment[]> {
     const articleId = await this.articleIdOf(slug);
-    return this.prisma.comment.findMany({
+    const rows = await this.prisma.comment.findMany({
       where: { articleId },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       select: commentSelect(viewerId),
+      take: page.limit,
+      skip: page.offset,
     });
+    return rows.map(toComment);
   }
 
-  async add(slug: string, authorId: number, body: string): Promise<LoadedComment> {
+  async add(slug: string, authorId: number, body: string): Promise<Comment> {
     const articleId = await this.articleIdOf(slug);
-    return this.prisma.comment.create({ data: { articleId, authorId, body }, select: commentSelect(authorId) });
+    return toComment(
+      await this.prisma.comment.create({ data: { articleId, authorId, body }, select: commentSelect(authorId) }),
+    );
   }
 
-  async delete(slug: string, rawId: string, userId: number): Promise<void> {
+  /** `commentId` as a URL or a GraphQL ID carries it: text that does not name a comment is a 404. */
+  async delete(slug: string, commentId: string | number, userId: number): Promise<void> {
     const articleId = await this.articleIdOf(slug);
-    // A non-numeric id names no comment: 404, like any other id that does not exist.
-    const id = /^\d{1,9}$/.test(rawId) ? Number(rawId) : undefined;
-    const comment = id
-      ? await this.prisma.comment.findFirst({ where: { id, articleId }, select: { id: true, authorId: true } })
-      : null;
-    if (!comment) throw ApiError.notFound('comment');
-    if (comment.authorId !== userId) throw ApiError.forbidden('comment');
+    const id = parseCommentId(commentId);
+    const comment =
+      id === undefined
+        ? null
+        : await this.prisma.comment.findFirst({ where: { id, articleId }, select: { id: true, authorId: true } });
+    if (!comment) throw new NotFoundError('comment');
+    if (comment.authorId !== userId) throw new ForbiddenError('comment');
     await this.prisma.comment.delete({ where: { id: comment.id } });
   }
 
   private async articleIdOf(slug: string): Promise<number> {
-    const article = await this.prisma.article.findUnique({ where: { slug }, select: { id: true } });
-    if (!article) throw ApiError.notFound('article');
+    const article = isPossibleSlug(slug)
+      ? await this.prisma.article.findUnique({ where: { slug }, select: { id: true } })
+      : null;
+    if (!article) throw new NotFoundError('article');
     return article.id;
   }
+}
+
+function parseCommentId(value: string | number): number | undefined {
+  const id = typeof value === 'number' ? value : /^[1-9]\d{0,9}$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(id) && id >= 1 && id <= MAX_COMMENT_ID ? id : undefined;
 }

@@ -1,12 +1,30 @@
 /**
- * @roadmap databases.postgresql, devops.local-development
+ * @roadmap databases.postgresql, databases.migrations, devops.local-development
  * Look at how the same code runs on a real Postgres server or, with DATABASE_URL unset, on an
- * embedded one that is started and migrated here.
+ * embedded one started here, and how neither is used until its schema is the one this code was
+ * written for: pending migrations stop the start-up with the command to run (or, when asked to,
+ * are applied), and the Prisma CLI only runs when there is something to apply.
  */
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { AppConfig } from '@capstone/config';
-import { applyMigrations, startEmbeddedPostgres } from '@capstone/database';
+import { AppConfig, DATABASE_DEFAULTS } from '@capstone/config';
+import {
+  applyMigrations,
+  readLocalMigrations,
+  readMigrationStatusAt,
+  startEmbeddedPostgres,
+  type CreatePrismaClientOptions,
+  type MigrationStatus,
+} from '@capstone/database';
+import { describeSchemaProblems, SchemaNotCurrentError } from './schema-problems';
+
+/** Pool and per-connection settings; see DatabaseConfig in libs/config for what each one means. */
+export interface PoolSettings {
+  poolTimeoutMs: number;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
 
 /** Where and how the API reaches Postgres. Injected into PrismaService. */
 export class DatabaseConnection {
@@ -14,7 +32,32 @@ export class DatabaseConnection {
     readonly url: string,
     readonly maxConnections: number,
     readonly embedded: boolean,
+    readonly settings: PoolSettings = DATABASE_DEFAULTS,
   ) {}
+
+  /** A real server at `url` (default: DATABASE_URL), with the pool and timeouts from the configuration. */
+  static forServer(config: AppConfig, url: string | undefined = config.database.url): DatabaseConnection {
+    if (!url) throw new Error('DatabaseConnection.forServer needs a database URL (DATABASE_URL)');
+    const { poolSize, poolTimeoutMs, statementTimeoutMs, lockTimeoutMs, idleInTransactionTimeoutMs } = config.database;
+    return new DatabaseConnection(url, poolSize, false, {
+      poolTimeoutMs,
+      statementTimeoutMs,
+      lockTimeoutMs,
+      idleInTransactionTimeoutMs,
+    });
+  }
+
+  /** What PrismaService builds its pool with. */
+  get clientOptions(): CreatePrismaClientOptions {
+    const { poolTimeoutMs, statementTimeoutMs, lockTimeoutMs, idleInTransactionTimeoutMs } = this.settings;
+    return {
+      maxConnections: this.maxConnections,
+      poolTimeoutMs,
+      statementTimeoutMs,
+      lockTimeoutMs,
+      idleInTransactionTimeoutMs,
+    };
+  }
 }
 
 export interface OpenedDatabase {
@@ -24,22 +67,75 @@ export interface OpenedDatabase {
 }
 
 export async function openDatabase(config: AppConfig): Promise<OpenedDatabase> {
-  if (config.databaseUrl) {
-    return { connection: new DatabaseConnection(config.databaseUrl, 10, false), stop: async () => {} };
-  }
-  const logger = new Logger('Database');
-  const dataDir = resolve(config.pgliteDataDir);
-  const embedded = await startEmbeddedPostgres(dataDir);
+  return config.database.url ? openServer(config) : openEmbedded(config);
+}
+
+const logger = new Logger('Database');
+
+async function openServer(config: AppConfig): Promise<OpenedDatabase> {
+  const connection = DatabaseConnection.forServer(config);
+  let status: MigrationStatus;
   try {
-    await applyMigrations(embedded.url);
+    status = await readMigrationStatusAt(connection.url, { timeoutMs: config.database.poolTimeoutMs });
+  } catch (error) {
+    // Start anyway, as before: the process is live, /api/health/ready answers 503 (and checks
+    // the schema again) until the database answers, and no orchestrator restart loop begins.
+    logger.warn(
+      `Could not check the database schema (${(error as Error).message}); starting anyway: ` +
+        '/api/health/ready answers 503 until the database is reachable and its schema current.',
+    );
+    return { connection, stop: async () => {} };
+  }
+  if (status.pending.length > 0 && status.failed.length === 0 && config.database.migrateOnStart) {
+    logger.warn(
+      `DATABASE_MIGRATE_ON_START=true: applying ${status.pending.length} pending migration(s): ${status.pending.join(', ')}`,
+    );
+    await applyMigrations(connection.url);
+    status = await readMigrationStatusAt(connection.url, { timeoutMs: config.database.poolTimeoutMs });
+  }
+  assertCurrent(status, 'server');
+  return { connection, stop: async () => {} };
+}
+
+async function openEmbedded(config: AppConfig): Promise<OpenedDatabase> {
+  const dataDir = resolve(config.database.pgliteDataDir);
+  const embedded = await startEmbeddedPostgres(dataDir);
+  let applied: string[] = [];
+  try {
+    const local = readLocalMigrations();
+    let status = await readMigrationStatusAt(embedded.url, { local });
+    // The CLI costs seconds (it loads Prisma's WebAssembly schema engine); skip it when there is
+    // nothing to apply, which is every start but the first after a new migration.
+    if (status.pending.length > 0 && status.failed.length === 0) {
+      applied = status.pending;
+      await applyMigrations(embedded.url);
+      status = await readMigrationStatusAt(embedded.url, { local });
+    }
+    assertCurrent(status, 'embedded');
   } catch (error) {
     await embedded.stop();
     throw error;
   }
   logger.log(
-    `DATABASE_URL is not set: using the embedded Postgres (PGlite) with its data in ${dataDir}, migrations applied. ` +
-      'To use a real server instead, set DATABASE_URL=postgresql://user:password@host:5432/dbname and run pnpm db:deploy.',
+    `DATABASE_URL is not set: using the embedded Postgres (PGlite) with its data in ${dataDir}, ` +
+      (applied.length > 0 ? `${applied.length} migration(s) applied` : 'schema up to date, no migration to apply') +
+      '. To use a real server instead, set DATABASE_URL=postgresql://user:password@host:5432/dbname and run pnpm db:deploy.',
   );
-  // PGlite runs one query at a time; a pool of one keeps transactions from interleaving.
-  return { connection: new DatabaseConnection(embedded.url, 1, true), stop: () => embedded.stop() };
+  // PGlite runs one query at a time; a pool of one keeps transactions from interleaving. It
+  // accepts statement_timeout, lock_timeout and idle_in_transaction_session_timeout but ignores
+  // them (one session, no timers in WebAssembly): only the pool timeout applies there.
+  const settings: PoolSettings = {
+    poolTimeoutMs: config.database.poolTimeoutMs,
+    statementTimeoutMs: 0,
+    lockTimeoutMs: 0,
+    idleInTransactionTimeoutMs: 0,
+  };
+  return { connection: new DatabaseConnection(embedded.url, 1, true, settings), stop: () => embedded.stop() };
+}
+
+/** Refuses a schema with pending or failed migrations; warns about the ones that only deserve a look. */
+function assertCurrent(status: MigrationStatus, where: 'server' | 'embedded'): void {
+  const { refuse, warn } = describeSchemaProblems(status, where);
+  for (const message of warn) logger.warn(message);
+  if (refuse.length > 0) throw new SchemaNotCurrentError(status, refuse);
 }

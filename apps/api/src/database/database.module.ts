@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DatabaseConnection } from './database-connection';
 import { PrismaService } from './prisma.service';
+import { SchemaStatusService } from './schema-status.service';
 
 @Global()
 @Module({})
@@ -8,8 +9,8 @@ export class DatabaseModule {
   static forConnection(connection: DatabaseConnection): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService],
-      exports: [PrismaService, DatabaseConnection],
+      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService, SchemaStatusService],
+      exports: [PrismaService, DatabaseConnection, SchemaStatusService],
     };
   }
 }

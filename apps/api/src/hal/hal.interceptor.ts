@@ -2,12 +2,13 @@
  * @roadmap apis.hateoas, apis.content-negotiation
  * Look at how the same resource is answered in two representations: plain JSON as the RealWorld
  * spec says, or HAL with `_links` to related resources and pages when the client asks for
- * `Accept: application/hal+json`.
+ * `Accept: application/hal+json`. It works on what the presenters return, over HTTP only.
  */
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { API_PREFIX } from '../api-prefix';
+import { ARTICLE_PAGES } from '../common/pagination';
 
 export const HAL_MEDIA_TYPE = 'application/hal+json';
 
@@ -37,7 +38,7 @@ export function profileLinks(profile: { username: string }): Links {
 /** self, and next/prev when there is such a page, keeping every other query parameter. */
 export function pageLinks(url: string, articlesCount: number): Links {
   const parsed = new URL(url, 'http://localhost');
-  const limit = Number(parsed.searchParams.get('limit') ?? 20);
+  const limit = Number(parsed.searchParams.get('limit') ?? ARTICLE_PAGES.defaultLimit);
   const offset = Number(parsed.searchParams.get('offset') ?? 0);
   const at = (newOffset: number): Link => {
     const page = new URL(parsed);
@@ -95,6 +96,8 @@ export function wantsHal(accept: string | undefined): boolean {
 @Injectable()
 export class HalInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    // HAL is a representation of HTTP resources; GraphQL and jobs have their own shapes.
+    if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();

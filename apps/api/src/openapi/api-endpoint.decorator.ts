@@ -1,10 +1,11 @@
 /**
  * @roadmap apis.openapi
- * Look at how one decorator states what a route accepts and every status it can answer, so the
- * served OpenAPI document is generated from the code and cannot drift from it.
+ * Look at how one decorator states every status a route can answer and its response schema; the
+ * request body and query parameters need no decorator here, because @nestjs/swagger reads them
+ * from the handler's DTO types, whose fields state their own rules.
  */
 import { applyDecorators, HttpStatus } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import type { SchemaName } from './schemas';
 
 export const TOKEN_SECURITY = 'Token';
@@ -22,7 +23,6 @@ export interface ApiEndpointOptions {
   summary: string;
   /** `optional`: anonymous readers are served; a token, when sent, must be valid. */
   auth: 'required' | 'optional' | 'none';
-  body?: SchemaName;
   success: { status: number; schema?: SchemaName; description: string };
   errors: number[];
 }
@@ -43,9 +43,6 @@ export function ApiEndpoint(options: ApiEndpointOptions): MethodDecorator {
       }),
     ),
   ];
-  if (options.body) {
-    decorators.push(ApiBody({ required: true, schema: { $ref: `#/components/schemas/${options.body}` } }));
-  }
   if (options.auth === 'required') decorators.push(ApiSecurity(TOKEN_SECURITY));
   if (options.auth === 'optional') decorators.push(ApiSecurity(TOKEN_SECURITY), ApiSecurity({}));
   return applyDecorators(...decorators);

@@ -1,7 +1,7 @@
 /**
  * @roadmap apis.openapi
- * Look at how the RealWorld spec's shapes are written once as OpenAPI components, and referenced
- * by every route's decorators.
+ * Look at the response shapes of the RealWorld spec, written once as OpenAPI components and
+ * referenced by every route's decorator. (Request shapes come from the DTOs themselves.)
  */
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
@@ -39,38 +39,13 @@ const articleRequired = [
 ];
 const { body: _body, ...listItemProperties } = articleProperties;
 
-export const COMPONENT_SCHEMAS: Record<string, SchemaObject> = {
-  LoginUser: {
-    type: 'object',
-    required: ['email', 'password'],
-    properties: { email: { type: 'string' }, password: { type: 'string', format: 'password' } },
-  },
-  NewUser: {
-    type: 'object',
-    required: ['username', 'email', 'password'],
-    properties: {
-      username: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' },
-      email: { type: 'string', format: 'email', maxLength: 254 },
-      password: { type: 'string', format: 'password', minLength: 8, maxLength: 256 },
-    },
-  },
+export const COMPONENT_SCHEMAS = {
   User: {
     type: 'object',
     required: ['email', 'token', 'username', 'bio', 'image'],
     properties: {
       email: { type: 'string' },
       token: { type: 'string' },
-      username: { type: 'string' },
-      bio: nullableString,
-      image: nullableString,
-    },
-  },
-  UpdateUser: {
-    type: 'object',
-    description: 'At least one field is required. `null` clears bio or image.',
-    properties: {
-      email: { type: 'string', format: 'email' },
-      password: { type: 'string', format: 'password', minLength: 8 },
       username: { type: 'string' },
       bio: nullableString,
       image: nullableString,
@@ -88,26 +63,6 @@ export const COMPONENT_SCHEMAS: Record<string, SchemaObject> = {
   },
   Article: { type: 'object', required: [...articleRequired, 'body'], properties: articleProperties },
   ArticleListItem: { type: 'object', required: articleRequired, properties: listItemProperties },
-  NewArticle: {
-    type: 'object',
-    required: ['title', 'description', 'body'],
-    properties: {
-      title: { type: 'string', maxLength: 200 },
-      description: { type: 'string', maxLength: 1000 },
-      body: { type: 'string' },
-      tagList: { type: 'array', items: { type: 'string', maxLength: 40 }, maxItems: 20 },
-    },
-  },
-  UpdateArticle: {
-    type: 'object',
-    description: 'At least one field is required. An empty tagList clears the tags; leaving it out keeps them.',
-    properties: {
-      title: { type: 'string' },
-      description: { type: 'string' },
-      body: { type: 'string' },
-      tagList: { type: 'array', items: { type: 'string' } },
-    },
-  },
   Comment: {
     type: 'object',
     required: ['id', 'createdAt', 'updatedAt', 'body', 'author'],
@@ -119,7 +74,6 @@ export const COMPONENT_SCHEMAS: Record<string, SchemaObject> = {
       author: ref('Profile'),
     },
   },
-  NewComment: { type: 'object', required: ['body'], properties: { body: { type: 'string' } } },
   GenericErrorModel: {
     type: 'object',
     required: ['errors'],
@@ -136,12 +90,6 @@ export const COMPONENT_SCHEMAS: Record<string, SchemaObject> = {
   SingleCommentResponse: envelope('comment', ref('Comment')),
   MultipleCommentsResponse: envelope('comments', { type: 'array', items: ref('Comment') }),
   TagsResponse: envelope('tags', { type: 'array', items: { type: 'string' } }),
-  LoginUserRequest: envelope('user', ref('LoginUser')),
-  NewUserRequest: envelope('user', ref('NewUser')),
-  UpdateUserRequest: envelope('user', ref('UpdateUser')),
-  NewArticleRequest: envelope('article', ref('NewArticle')),
-  UpdateArticleRequest: envelope('article', ref('UpdateArticle')),
-  NewCommentRequest: envelope('comment', ref('NewComment')),
-};
+} satisfies Record<string, SchemaObject>;
 
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;

@@ -16,7 +16,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('Backend Roadmap Capstone: RealWorld Conduit API')
     .setDescription(
       'The RealWorld "Conduit" API as implemented by this project. Errors always have the shape ' +
-        '`{"errors": {"<field>": ["<message>"]}}`. Send `Accept: application/hal+json` for HAL links.',
+        '`{"errors": {"<field>": ["<message>"]}}`. Besides the statuses listed per operation, any ' +
+        'request with a body may get 400 (malformed or too deeply nested JSON), 413 (body over the ' +
+        "route's limit) or 415 (not JSON), and any request 503 with `Retry-After` when the database " +
+        'is busy. Send `Accept: application/hal+json` for HAL links.',
     )
     .setVersion('2.0.0')
     .addServer('/api')

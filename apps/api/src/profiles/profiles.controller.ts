@@ -1,7 +1,7 @@
 /**
  * @roadmap apis.rest, auth.jwt
  * Look at the optional authentication on GET: `following` is true or false only for a signed-in
- * reader; an anonymous reader always sees false.
+ * reader; an anonymous reader always sees false. The controller only passes plain values on.
  */
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -9,7 +9,7 @@ import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { toProfile } from './profile.presenter';
+import { presentProfileResponse } from './profile.presenter';
 import { ProfilesService } from './profiles.service';
 
 @ApiTags('Profile')
@@ -27,7 +27,7 @@ export class ProfilesController {
   })
   @UseGuards(OptionalJwtAuthGuard)
   async get(@Param('username') username: string, @CurrentUser() viewer?: AuthenticatedUser) {
-    return { profile: toProfile(await this.profiles.find(username, viewer?.id)) };
+    return presentProfileResponse(await this.profiles.find(username, viewer?.id));
   }
 
   @Post('follow')
@@ -41,7 +41,7 @@ export class ProfilesController {
   @HttpCode(HttpStatus.OK)
   @UseGuards(JwtAuthGuard)
   async follow(@Param('username') username: string, @CurrentUser() user: AuthenticatedUser) {
-    return { profile: toProfile(await this.profiles.follow(username, user.id)) };
+    return presentProfileResponse(await this.profiles.follow(username, user.id));
   }
 
   @Delete('follow')
@@ -54,6 +54,6 @@ export class ProfilesController {
   })
   @UseGuards(JwtAuthGuard)
   async unfollow(@Param('username') username: string, @CurrentUser() user: AuthenticatedUser) {
-    return { profile: toProfile(await this.profiles.unfollow(username, user.id)) };
+    return presentProfileResponse(await this.profiles.unfollow(username, user.id));
   }
 }

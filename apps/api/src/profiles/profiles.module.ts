@@ -1,7 +1,17 @@
+/**
+ * @roadmap frameworks.nestjs
+ * Look at how the profiles feature declares its transport and its service, exported for other
+ * transports.
+ */
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ProfilesController } from './profiles.controller';
 import { ProfilesService } from './profiles.service';
 
-@Module({ imports: [AuthModule], controllers: [ProfilesController], providers: [ProfilesService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [ProfilesController],
+  providers: [ProfilesService],
+  exports: [ProfilesService],
+})
 export class ProfilesModule {}

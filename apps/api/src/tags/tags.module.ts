@@ -1,5 +1,11 @@
+/**
+ * @roadmap frameworks.nestjs
+ * Look at the smallest feature module: a controller for the transport, a service for the rule,
+ * the service exported for other transports.
+ */
 import { Module } from '@nestjs/common';
 import { TagsController } from './tags.controller';
+import { TagsService } from './tags.service';
 
-@Module({ controllers: [TagsController] })
+@Module({ controllers: [TagsController], providers: [TagsService], exports: [TagsService] })
 export class TagsModule {}

@@ -1,6 +1,7 @@
 /**
  * @roadmap apis.rest, auth.jwt
- * Look at how registration and login hand out a JWT, and how `/user` routes require one.
+ * Look at how thin a transport is: unwrap the envelope, call the service with plain values, issue
+ * a token, present the result.
  */
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -10,7 +11,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { TokenService } from '../auth/token.service';
 import { LoginUserBody, RegisterUserBody, UpdateUserBody } from './dto/user-bodies.dto';
-import { toUserResponse } from './user.presenter';
+import { presentUser } from './user.presenter';
 import { UsersService } from './users.service';
 
 @ApiTags('User and Authentication')
@@ -26,14 +27,13 @@ export class UsersController {
     operationId: 'CreateUser',
     summary: 'Register a new user',
     auth: 'none',
-    body: 'NewUserRequest',
     success: { status: 201, schema: 'UserResponse', description: 'User' },
     errors: [409, 422],
   })
   @HttpCode(HttpStatus.CREATED)
-  async register(@Body() body: RegisterUserBody) {
-    const user = await this.users.register(body);
-    return toUserResponse(user, await this.tokens.issue(user.id));
+  async register(@Body() { user }: RegisterUserBody) {
+    const registered = await this.users.register(user);
+    return presentUser(registered, await this.tokens.issue(registered.id));
   }
 
   @Post('users/login')
@@ -41,14 +41,13 @@ export class UsersController {
     operationId: 'Login',
     summary: 'Existing user login',
     auth: 'none',
-    body: 'LoginUserRequest',
     success: { status: 200, schema: 'UserResponse', description: 'User' },
     errors: [401, 422],
   })
   @HttpCode(HttpStatus.OK)
-  async login(@Body() body: LoginUserBody) {
-    const user = await this.users.authenticate(body.user.email, body.user.password);
-    return toUserResponse(user, await this.tokens.issue(user.id));
+  async login(@Body() { user: credentials }: LoginUserBody) {
+    const user = await this.users.authenticate(credentials);
+    return presentUser(user, await this.tokens.issue(user.id));
   }
 
   @Get('user')
@@ -61,7 +60,7 @@ export class UsersController {
   })
   @UseGuards(JwtAuthGuard)
   current(@CurrentUser() user: AuthenticatedUser) {
-    return toUserResponse(user, user.token);
+    return presentUser(user, user.token);
   }
 
   @Put('user')
@@ -69,13 +68,11 @@ export class UsersController {
     operationId: 'UpdateCurrentUser',
     summary: 'Update current user',
     auth: 'required',
-    body: 'UpdateUserRequest',
     success: { status: 200, schema: 'UserResponse', description: 'User' },
     errors: [401, 409, 422],
   })
   @UseGuards(JwtAuthGuard)
-  async update(@CurrentUser() current: AuthenticatedUser, @Body() body: UpdateUserBody) {
-    const user = await this.users.update(current.id, body);
-    return toUserResponse(user, current.token);
+  async update(@CurrentUser() current: AuthenticatedUser, @Body() { user: changes }: UpdateUserBody) {
+    return presentUser(await this.users.update(current.id, changes), current.token);
   }
 }

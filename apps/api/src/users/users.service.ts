@@ -1,15 +1,17 @@
 /**
  * @roadmap auth.registration-login, databases.constraints
- * Look at how uniqueness is checked for a friendly 409 and still enforced by the database's unique
- * indexes when two requests race.
+ * Look at how uniqueness is checked first for a friendly 409 naming every taken field, and still
+ * enforced by the database's unique indexes when two requests race (the database error is
+ * translated into the same conflict).
  */
 import { Injectable } from '@nestjs/common';
-import { Prisma, type User } from '@capstone/database';
-import { ApiError } from '../common/api-error';
-import { uniqueViolationField } from '../common/unique-violation';
+import type { Prisma } from '@capstone/database';
+import { ConflictError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
 import { PasswordHasher } from '../auth/password-hasher';
-import type { RegisterUserBody, UpdateUserBody } from './dto/user-bodies.dto';
+import { MESSAGES } from '../common/validation/messages';
+import { USER_SELECT } from './user.queries';
+import { emptyToNull, normalizeEmail, type Credentials, type NewUser, type User, type UserChanges } from './user.model';
 
 // Verifying against a real hash when the email is unknown keeps login timing from revealing
 // which emails have accounts.
@@ -23,68 +25,71 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
   ) {}
 
-  async register({ user }: RegisterUserBody): Promise<User> {
-    await this.assertUnique({ email: user.email, username: user.username });
-    const passwordHash = await this.hasher.hash(user.password);
-    return this.prisma.user
-      .create({ data: { email: user.email, username: user.username, passwordHash } })
-      .catch(rethrowUniqueViolation);
+  async register(input: NewUser): Promise<User> {
+    const email = normalizeEmail(input.email);
+    await this.assertAvailable({ email, username: input.username });
+    const passwordHash = await this.hasher.hash(input.password);
+    // A unique index still wins a race with another registration; the error mapper makes it a 409.
+    return this.prisma.user.create({
+      data: { email, username: input.username, passwordHash },
+      select: USER_SELECT,
+    });
   }
 
-  /** Returns the user, or throws 401 without saying whether the email or the password was wrong. */
-  async authenticate(email: string, password: string): Promise<User> {
-    const user = await this.prisma.user.findUnique({ where: { email } });
-    const valid = await this.hasher.verify(user?.passwordHash ?? UNKNOWN_USER_HASH, password);
-    if (!user || !valid) throw new ApiError(401, { errors: { 'email or password': ['is invalid'] } });
+  /** Returns the user, or fails without saying whether the email or the password was wrong. */
+  async authenticate(credentials: Credentials): Promise<User> {
+    const found = await this.prisma.user.findUnique({
+      where: { email: normalizeEmail(credentials.email) },
+      select: { ...USER_SELECT, passwordHash: true },
+    });
+    const valid = await this.hasher.verify(found?.passwordHash ?? UNKNOWN_USER_HASH, credentials.password);
+    if (!found || !valid) throw new UnauthenticatedError({ credentials: ['invalid'] });
+    const { passwordHash: _hash, ...user } = found;
     return user;
   }
 
   async findById(id: number): Promise<User> {
-    const user = await this.prisma.user.findUnique({ where: { id } });
-    if (!user) throw ApiError.notFound('user');
+    const user = await this.prisma.user.findUnique({ where: { id }, select: USER_SELECT });
+    if (!user) throw new NotFoundError('user');
     return user;
   }
 
-  /** Changes only the fields sent; `null` clears bio or image. */
-  async update(id: number, { user: changes }: UpdateUserBody): Promise<User> {
-    const fields = Object.keys(changes).filter((key) => changes[key as keyof typeof changes] !== undefined);
-    if (fields.length === 0) throw ApiError.unprocessable({ user: ['must contain at least one field to change'] });
-    await this.assertUnique({ email: changes.email, username: changes.username }, id);
-    const data: Prisma.UserUpdateInput = {
-      email: changes.email,
-      username: changes.username,
-      bio: changes.bio,
-      image: changes.image === '' ? null : changes.image,
-      passwordHash: changes.password ? await this.hasher.hash(changes.password) : undefined,
-    };
-    return this.prisma.user.update({ where: { id }, data }).catch(rethrowUniqueViolation);
+  /** Changes only the fields sent; `null` or `""` clears bio or image. */
+  async update(id: number, changes: UserChanges): Promise<User> {
+    const sent = Object.values(changes).some((value) => value !== undefined);
+    if (!sent) throw new InvalidInputError({ user: [MESSAGES.nothingToChange] });
+    const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
+    await this.assertAvailable({ email, username: changes.username }, id);
+    return this.prisma.user.update({
+      where: { id },
+      data: {
+        email,
+        username: changes.username,
+        bio: emptyToNull(changes.bio),
+        image: emptyToNull(changes.image),
+        passwordHash: changes.password === undefined ? undefined : await this.hasher.hash(changes.password),
+      },
+      select: USER_SELECT,
+    });
   }
 
-  private async assertUnique(fields: { email?: string; username?: string }, exceptUserId?: number): Promise<void> {
-    const or = [
-      fields.email !== undefined ? { email: fields.email } : undefined,
-      // "Jake" and "jake" would be two users the UI cannot tell apart. The unique index is
-      // case-sensitive, so this check is what keeps them apart (a race can still slip past it).
-      fields.username !== undefined
-        ? { username: { equals: fields.username, mode: 'insensitive' as const } }
-        : undefined,
-    ].filter((clause) => clause !== undefined);
+  /** Throws one 409 naming every field already taken by another user. */
+  private async assertAvailable(fields: { email?: string; username?: string }, exceptUserId?: number): Promise<void> {
+    const or: Prisma.UserWhereInput[] = [];
+    if (fields.email !== undefined) or.push({ email: fields.email });
+    // "Jake" and "jake" would be two users nobody can tell apart: the column is citext, so this
+    // equality ignores case (docs/adr/0002-case-insensitive-identity.md).
+    if (fields.username !== undefined) or.push({ username: fields.username });
     if (or.length === 0) return;
     const taken = await this.prisma.user.findMany({
-      where: { OR: or, ...(exceptUserId ? { NOT: { id: exceptUserId } } : {}) },
+      where: { OR: or, ...(exceptUserId !== undefined && { NOT: { id: exceptUserId } }) },
       select: { email: true, username: true },
     });
-    const errors: Record<string, string[]> = {};
-    if (taken.some((other) => other.email === fields.email)) errors.email = ['has already been taken'];
-    if (taken.some((other) => other.username.toLowerCase() === fields.username?.toLowerCase()))
-      errors.username = ['has already been taken'];
-    if (Object.keys(errors).length) throw new ApiError(409, { errors });
+    const fieldsTaken: string[] = [];
+    if (taken.some((other) => other.email === fields.email)) fieldsTaken.push('email');
+    if (taken.some((other) => other.username.toLowerCase() === fields.username?.toLowerCase())) {
+      fieldsTaken.push('username');
+    }
+    if (fieldsTaken.length > 0) throw ConflictError.taken(...fieldsTaken);
   }
-}
-
-/** The race the pre-check cannot close: the unique index wins, and we still answer 409. */
-function rethrowUniqueViolation(error: unknown): never {
-  const field = uniqueViolationField(error);
-  if (field) throw ApiError.conflict(field === 'username' ? 'username' : 'email');
-  throw error;
 }

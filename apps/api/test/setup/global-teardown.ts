@@ -1,15 +1,15 @@
 import { Client } from 'pg';
 import { pgPoolConfigFromUrl } from '@capstone/database';
 
-/** Drops the database the global setup created for this run. */
+/** Drops the databases the global setup created for this run (the run's own and its template). */
 export default async function globalTeardown(): Promise<void> {
-  const database = process.env.TEST_RUN_DATABASE;
   const serverUrl = process.env.TEST_SERVER_URL;
-  if (!database || !serverUrl) return;
+  const databases = [process.env.TEST_RUN_DATABASE, process.env.TEST_TEMPLATE_DATABASE].filter(Boolean);
+  if (!serverUrl || databases.length === 0) return;
   const admin = new Client(pgPoolConfigFromUrl(serverUrl));
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    for (const database of databases) await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   } finally {
     await admin.end();
   }

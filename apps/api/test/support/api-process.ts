@@ -3,7 +3,7 @@
  * as a child process, the way `pnpm start` does. PGlite cannot load inside Jest's module sandbox,
  * and a real process also tests start-up, logging and shutdown.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,16 +17,26 @@ export interface ApiProcess {
   stop(): Promise<number | null>;
 }
 
-export function runBuiltApi(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ApiProcess> {
+function spawnBuiltApi(env: NodeJS.ProcessEnv): ChildProcess & { stdout: NodeJS.ReadableStream } {
   if (!existsSync(MAIN)) {
-    return Promise.reject(new Error(`${MAIN} does not exist: run \`pnpm build\` first (\`pnpm test\` does).`));
+    throw new Error(`${MAIN} does not exist: run \`pnpm build\` first (\`pnpm test\` does).`);
   }
   // Start from a clean environment so the test runner's DATABASE_URL does not leak in.
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [MAIN], {
+  return spawn(process.execPath, [MAIN], {
     env: { ...inherited, NO_COLOR: '1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  }) as ChildProcess & { stdout: NodeJS.ReadableStream };
+}
+
+/** Starts the API and resolves once it listens; rejects with its output if it exits first. */
+export function runBuiltApi(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ApiProcess> {
+  let child: ReturnType<typeof spawnBuiltApi>;
+  try {
+    child = spawnBuiltApi(env);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
@@ -50,11 +60,44 @@ export function runBuiltApi(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promis
         });
       }
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`the API exited with code ${code}:\n${output}`));
+    });
+  });
+}
+
+/**
+ * Starts the API expecting it to refuse: resolves with its exit code and output once it exits.
+ * Fails if it starts listening instead (and stops it).
+ */
+export async function runBuiltApiExpectingExit(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawnBuiltApi(env);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the API neither exited nor started within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const watch = setInterval(() => {
+      if (/API listening on/.test(output)) {
+        clearInterval(watch);
+        clearTimeout(timer);
+        child.kill('SIGTERM');
+        reject(new Error(`the API started although it was expected to refuse:\n${output}`));
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(watch);
+      clearTimeout(timer);
+      resolve({ code, output });
     });
   });
 }

@@ -19,7 +19,9 @@ export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<NestFa
     LOG_LEVEL: 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '5',
     ...env,
   });
-  return createApp(config, new DatabaseConnection(config.databaseUrl!, 5, false));
+  // Pool size and timeouts from the config, so a test can set DATABASE_LOCK_TIMEOUT_MS and the like.
+  return createApp(config, DatabaseConnection.forServer(config));
 }

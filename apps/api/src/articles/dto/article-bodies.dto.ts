@@ -1,107 +1,94 @@
 /**
- * @roadmap security.input-validation, apis.pagination
- * Look at the limits: every string has a maximum length and `limit` has a ceiling, so no request
- * can ask the database for unbounded work.
+ * @roadmap security.input-validation, apis.openapi
+ * Look at the limits: every string has a maximum length and the tag list a maximum size, written
+ * once with the spec's schema names, so the OpenAPI document shows exactly what is enforced.
  */
-import { applyDecorators } from '@nestjs/common';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { Envelope, OptionalNotNull } from '../../common/validation-decorators';
+import { ApiSchema } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { PageQuery } from '../../common/dto/page-query.dto';
+import {
+  Envelope,
+  OptionalStringList,
+  OptionalText,
+  RequiredText,
+  type TextRules,
+} from '../../common/validation/fields';
+import {
+  BODY_MAX_LENGTH,
+  DESCRIPTION_MAX_LENGTH,
+  MAX_TAGS,
+  normalizeTags,
+  TAG_MAX_LENGTH,
+  TITLE_MAX_LENGTH,
+} from '../article.model';
+import { USERNAME_MAX_LENGTH } from '../../users/user.model';
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
-const BLANK = { message: "can't be blank" };
-const TEXT = { message: 'must be a string' };
-const tooLong = (max: number) => ({ message: `is too long (maximum is ${max} characters)` });
+const TITLE: TextRules = { max: TITLE_MAX_LENGTH, example: 'How to train your dragon' };
+const DESCRIPTION: TextRules = { max: DESCRIPTION_MAX_LENGTH, example: 'Ever wonder how?' };
+const BODY: TextRules = { max: BODY_MAX_LENGTH, example: 'You have to believe' };
+const TAGS = { maxItems: MAX_TAGS, itemMax: TAG_MAX_LENGTH };
 
-/** Tags are trimmed and de-duplicated, keeping the order the author gave. */
-const normaliseTags = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? [...new Set(value.map((tag) => (typeof tag === 'string' ? tag.trim() : tag)))] : value;
-
-/** A required, non-blank string of at most `max` characters. */
-const Text = (max: number) => applyDecorators(IsNotEmpty(BLANK), IsString(TEXT), MaxLength(max, tooLong(max)));
-
-/** An optional list of up to 20 non-blank tags, each at most 40 characters. */
-const TagList = () =>
-  applyDecorators(
-    OptionalNotNull(),
-    IsArray({ message: 'must be a list of strings' }),
-    ArrayMaxSize(20, { message: 'may have at most 20 tags' }),
-    IsString({ each: true, message: 'must be a list of strings' }),
-    IsNotEmpty({ each: true, message: "can't contain a blank tag" }),
-    MaxLength(40, { each: true, message: 'each tag is at most 40 characters' }),
-    Transform(normaliseTags),
+/** Trimmed before the checks, so that a tag of spaces only is reported as blank. */
+const NormalizedTags = () =>
+  Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) && value.every((tag) => typeof tag === 'string') ? normalizeTags(value) : value,
   );
 
-class NewArticle {
-  @Text(200)
+@ApiSchema({ name: 'NewArticle' })
+class NewArticleDto {
+  @RequiredText(TITLE)
   title!: string;
 
-  @Text(1000)
+  @RequiredText(DESCRIPTION)
   description!: string;
 
-  @Text(100_000)
+  @RequiredText(BODY)
   body!: string;
 
-  @TagList()
+  @NormalizedTags()
+  @OptionalStringList(TAGS)
   tagList?: string[];
 }
 
-class UpdateArticle {
-  @OptionalNotNull()
-  @Text(200)
+@ApiSchema({
+  name: 'UpdateArticle',
+  description: 'At least one field is required. An empty tagList clears the tags; leaving it out keeps them.',
+})
+class UpdateArticleDto {
+  @OptionalText(TITLE)
   title?: string;
 
-  @OptionalNotNull()
-  @Text(1000)
+  @OptionalText(DESCRIPTION)
   description?: string;
 
-  @OptionalNotNull()
-  @Text(100_000)
+  @OptionalText(BODY)
   body?: string;
 
-  /** Sent as [] clears the tags; left out keeps them. */
-  @TagList()
+  @NormalizedTags()
+  @OptionalStringList(TAGS)
   tagList?: string[];
 }
 
+@ApiSchema({ name: 'NewArticleRequest' })
 export class CreateArticleBody {
-  @Envelope(() => NewArticle)
-  article!: NewArticle;
+  @Envelope(() => NewArticleDto)
+  article!: NewArticleDto;
 }
 
+@ApiSchema({ name: 'UpdateArticleRequest' })
 export class UpdateArticleBody {
-  @Envelope(() => UpdateArticle)
-  article!: UpdateArticle;
+  @Envelope(() => UpdateArticleDto)
+  article!: UpdateArticleDto;
 }
 
-/** `limit` and `offset`, shared by every list. */
-export class PageQuery {
-  // "ten" becomes NaN and "1.5" a fraction: both fail @IsInt with a 422, never a 500.
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1, { message: 'must be at least 1' })
-  @Max(MAX_PAGE_SIZE, { message: `must be at most ${MAX_PAGE_SIZE}` })
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(0, { message: 'must be 0 or more' })
-  offset?: number;
-}
-
+/** The global list's filters, plus the page. An unknown value matches nothing: an empty list. */
 export class ListArticlesQuery extends PageQuery {
-  @IsOptional()
-  @IsString(TEXT)
+  @OptionalText({ max: TAG_MAX_LENGTH, description: 'Only articles with this tag.' })
   tag?: string;
 
-  @IsOptional()
-  @IsString(TEXT)
+  @OptionalText({ max: USERNAME_MAX_LENGTH, description: 'Only articles by this author (username).' })
   author?: string;
 
-  @IsOptional()
-  @IsString(TEXT)
+  @OptionalText({ max: USERNAME_MAX_LENGTH, description: 'Only articles favorited by this user (username).' })
   favorited?: string;
 }

@@ -1,14 +1,19 @@
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Envelope } from '../../common/validation-decorators';
+/**
+ * @roadmap security.input-validation, apis.openapi
+ * Look at the comment body's limit, stated once for the check and the OpenAPI schema.
+ */
+import { ApiSchema } from '@nestjs/swagger';
+import { Envelope, RequiredText } from '../../common/validation/fields';
+import { COMMENT_MAX_LENGTH } from '../comment.model';
 
-class NewComment {
-  @IsNotEmpty({ message: "can't be blank" })
-  @IsString({ message: 'must be a string' })
-  @MaxLength(10_000, { message: 'is too long (maximum is 10000 characters)' })
+@ApiSchema({ name: 'NewComment' })
+class NewCommentDto {
+  @RequiredText({ max: COMMENT_MAX_LENGTH, example: 'It takes a Jacobian' })
   body!: string;
 }
 
+@ApiSchema({ name: 'NewCommentRequest' })
 export class CreateCommentBody {
-  @Envelope(() => NewComment)
-  comment!: NewComment;
+  @Envelope(() => NewCommentDto)
+  comment!: NewCommentDto;
 }

@@ -1,98 +1,93 @@
 /**
- * @roadmap security.input-validation, apis.rest
- * Look at how each body is an envelope (`{"user": {...}}`) with a nested, validated DTO, and how
- * only the fields declared here can ever reach the service (no `role`, no `id`).
+ * @roadmap security.input-validation, apis.openapi
+ * Look at how each body is an envelope (`{"user": {...}}`) around a nested, validated DTO whose
+ * schema name matches the RealWorld spec, and how only the fields declared here can ever reach
+ * the service (no `role`, no `id`).
  */
-import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { Envelope, OptionalNotNull } from '../../common/validation-decorators';
+import { ApiSchema } from '@nestjs/swagger';
+import {
+  ClearableText,
+  Envelope,
+  OptionalText,
+  RequiredText,
+  Trimmed,
+  type TextRules,
+} from '../../common/validation/fields';
+import {
+  BIO_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  IMAGE_URL_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_MAX_LENGTH,
+  USERNAME_PATTERN,
+} from '../user.model';
 
-const USERNAME = /^[A-Za-z0-9_-]+$/;
-const BLANK = { message: "can't be blank" };
-const TEXT = { message: 'must be a string' };
+const USERNAME: TextRules = {
+  max: USERNAME_MAX_LENGTH,
+  pattern: { regex: USERNAME_PATTERN, message: 'may contain only letters, digits, "_" and "-"' },
+  example: 'jake',
+};
+const EMAIL: TextRules = { max: EMAIL_MAX_LENGTH, format: 'email', example: 'jake@jake.jake' };
+const PASSWORD: TextRules = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH, format: 'password' };
 
-/** Emails compare case-insensitively: "Jake@Example.com" and "jake@example.com" are one account. */
-const NormalizeEmail = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
-
-class NewUser {
-  @IsNotEmpty(BLANK)
-  @IsString(TEXT)
-  @MaxLength(40, { message: 'is too long (maximum is 40 characters)' })
-  @Matches(USERNAME, { message: 'may contain only letters, digits, "_" and "-"' })
+@ApiSchema({ name: 'NewUser' })
+class NewUserDto {
+  @RequiredText(USERNAME)
   username!: string;
 
-  @IsNotEmpty(BLANK)
-  @IsString(TEXT)
-  @MaxLength(254, { message: 'is too long (maximum is 254 characters)' })
-  @IsEmail({}, { message: 'is invalid' })
-  @NormalizeEmail()
+  @Trimmed()
+  @RequiredText(EMAIL)
   email!: string;
 
-  @IsNotEmpty(BLANK)
-  @IsString(TEXT)
-  @MinLength(8, { message: 'is too short (minimum is 8 characters)' })
-  @MaxLength(256, { message: 'is too long (maximum is 256 characters)' })
+  @RequiredText(PASSWORD)
   password!: string;
 }
 
-class LoginUser {
-  @IsNotEmpty(BLANK)
-  @IsString(TEXT)
-  @NormalizeEmail()
+@ApiSchema({ name: 'LoginUser' })
+class LoginUserDto {
+  // Not checked as an email: a login with a malformed address simply fails like a wrong one.
+  @Trimmed()
+  @RequiredText({ max: EMAIL_MAX_LENGTH, example: 'jake@jake.jake' })
   email!: string;
 
-  @IsNotEmpty(BLANK)
-  @IsString(TEXT)
+  @RequiredText({ max: PASSWORD_MAX_LENGTH, format: 'password' })
   password!: string;
 }
 
-class UpdateUser {
-  @OptionalNotNull()
-  @IsNotEmpty(BLANK)
-  @IsString(TEXT)
-  @MaxLength(254, { message: 'is too long (maximum is 254 characters)' })
-  @IsEmail({}, { message: 'is invalid' })
-  @NormalizeEmail()
+@ApiSchema({ name: 'UpdateUser', description: 'At least one field is required. `null` or "" clears bio or image.' })
+class UpdateUserDto {
+  @Trimmed()
+  @OptionalText(EMAIL)
   email?: string;
 
-  @OptionalNotNull()
-  @IsNotEmpty(BLANK)
-  @IsString(TEXT)
-  @MaxLength(40, { message: 'is too long (maximum is 40 characters)' })
-  @Matches(USERNAME, { message: 'may contain only letters, digits, "_" and "-"' })
+  @OptionalText(USERNAME)
   username?: string;
 
-  @OptionalNotNull()
-  @IsString(TEXT)
-  @MinLength(8, { message: 'is too short (minimum is 8 characters)' })
-  @MaxLength(256, { message: 'is too long (maximum is 256 characters)' })
+  @OptionalText(PASSWORD)
   password?: string;
 
-  // `null` clears the bio or image, as the spec's nullable types allow.
-  @ValidateIf((_, value) => value !== null && value !== undefined)
-  @IsString(TEXT)
-  @MaxLength(2000, { message: 'is too long (maximum is 2000 characters)' })
+  @ClearableText({ max: BIO_MAX_LENGTH })
   bio?: string | null;
 
-  @ValidateIf((_, value) => value !== null && value !== undefined && value !== '')
-  @IsString(TEXT)
-  @MaxLength(2000, { message: 'is too long (maximum is 2000 characters)' })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  @ClearableText({ max: IMAGE_URL_MAX_LENGTH, format: 'url' })
   image?: string | null;
 }
 
+@ApiSchema({ name: 'NewUserRequest' })
 export class RegisterUserBody {
-  @Envelope(() => NewUser)
-  user!: NewUser;
+  @Envelope(() => NewUserDto)
+  user!: NewUserDto;
 }
 
+@ApiSchema({ name: 'LoginUserRequest' })
 export class LoginUserBody {
-  @Envelope(() => LoginUser)
-  user!: LoginUser;
+  @Envelope(() => LoginUserDto)
+  user!: LoginUserDto;
 }
 
+@ApiSchema({ name: 'UpdateUserRequest' })
 export class UpdateUserBody {
-  @Envelope(() => UpdateUser)
-  user!: UpdateUser;
+  @Envelope(() => UpdateUserDto)
+  user!: UpdateUserDto;
 }

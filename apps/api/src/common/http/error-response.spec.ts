@@ -14,10 +14,17 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { Prisma } from '@capstone/database';
-import { ApiError } from './api-error';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  UnauthenticatedError,
+  UnavailableError,
+} from '../errors/domain-errors';
 import { toErrorResponse } from './error-response';
 
-const LIMIT = 4096;
+const LIMIT = { bodyLimitBytes: 4096 };
 const SERVER_ERROR = { errors: { server: ['an unexpected error occurred; it has been logged'] } };
 
 function prismaError(code: string, meta?: Record<string, unknown>) {
@@ -29,27 +36,41 @@ function prismaError(code: string, meta?: Record<string, unknown>) {
 }
 
 describe('toErrorResponse', () => {
-  describe('ApiError', () => {
+  describe('domain errors', () => {
     it.each([
-      ['401', ApiError.unauthorized('has expired'), 401, { errors: { token: ['has expired'] } }],
-      ['403', ApiError.forbidden('article'), 403, { errors: { article: ['forbidden'] } }],
-      ['404', ApiError.notFound('profile'), 404, { errors: { profile: ['not found'] } }],
-      ['409', ApiError.conflict('email'), 409, { errors: { email: ['has already been taken'] } }],
+      ['401', UnauthenticatedError.token('has expired'), 401, { errors: { token: ['has expired'] } }],
+      ['401', new UnauthenticatedError({ credentials: ['invalid'] }), 401, { errors: { credentials: ['invalid'] } }],
+      ['403', new ForbiddenError('article'), 403, { errors: { article: ['forbidden'] } }],
+      ['404', new NotFoundError('profile'), 404, { errors: { profile: ['not found'] } }],
+      ['409', ConflictError.taken('email'), 409, { errors: { email: ['has already been taken'] } }],
+      [
+        '409',
+        ConflictError.taken('email', 'username'),
+        409,
+        { errors: { email: ['has already been taken'], username: ['has already been taken'] } },
+      ],
       [
         '422',
-        ApiError.unprocessable({ email: ['is invalid'], password: ['is too short'] }),
+        new InvalidInputError({ email: ['is invalid'], password: ['is too short'] }),
         422,
-        {
-          errors: { email: ['is invalid'], password: ['is too short'] },
-        },
+        { errors: { email: ['is invalid'], password: ['is too short'] } },
       ],
-    ])('passes a %s through unchanged and expected', (_label, error, status, body) => {
+    ])('maps a %s with its details as the body', (_label, error, status, body) => {
       expect(toErrorResponse(error, LIMIT)).toEqual({ status, body, unexpected: false });
     });
 
-    it('passes through any HttpException whose body is already in the error format', () => {
-      const body = { errors: { 'email or password': ['is invalid'] } };
-      expect(toErrorResponse(new HttpException(body, 401), LIMIT)).toEqual({ status: 401, body, unexpected: false });
+    it('answers an unavailable dependency with 503, Retry-After, and flags it for the log', () => {
+      expect(toErrorResponse(new UnavailableError('database', 2), LIMIT)).toEqual({
+        status: 503,
+        body: { errors: { database: ['is busy; retry shortly'] } },
+        headers: { 'retry-after': '2' },
+        unexpected: true,
+      });
+    });
+
+    it('passes through an HttpException of the HTTP edge whose body is already in the error format', () => {
+      const body = { errors: { body: ['is nested too deeply (maximum depth is 32)'] } };
+      expect(toErrorResponse(new HttpException(body, 400), LIMIT)).toEqual({ status: 400, body, unexpected: false });
     });
   });
 
@@ -88,7 +109,7 @@ describe('toErrorResponse', () => {
       body: { errors: { body: ['is too large (maximum is 4096 bytes)'] } },
       unexpected: false,
     });
-    expect(toErrorResponse(new HttpException('too big', 413), 1_048_576).body).toEqual({
+    expect(toErrorResponse(new HttpException('too big', 413), { bodyLimitBytes: 1_048_576 }).body).toEqual({
       errors: { body: ['is too large (maximum is 1048576 bytes)'] },
     });
   });

@@ -2,11 +2,12 @@
  * @roadmap security.input-validation, security.mass-assignment, testing.unit
  * Look at how class-validator's nested errors become the spec's flat `{"errors": {"<field>": [...]}}`, and how an undeclared field such as `role` is refused.
  */
-import { ArgumentMetadata, HttpStatus, type ValidationError } from '@nestjs/common';
-import { PageQuery, CreateArticleBody } from '../articles/dto/article-bodies.dto';
-import { RegisterUserBody, UpdateUserBody } from '../users/dto/user-bodies.dto';
-import { ApiError } from './api-error';
-import { ApiValidationPipe, flattenValidationErrors } from './validation.pipe';
+import type { ArgumentMetadata, ValidationError } from '@nestjs/common';
+import { CreateArticleBody, ListArticlesQuery } from '../../articles/dto/article-bodies.dto';
+import { RegisterUserBody, UpdateUserBody } from '../../users/dto/user-bodies.dto';
+import { PageQuery } from '../dto/page-query.dto';
+import { InvalidInputError } from '../errors/domain-errors';
+import { ApiValidationPipe, fieldsContainingNul, flattenValidationErrors } from './validation.pipe';
 
 const VALID_USER = { username: 'jake', email: 'jake@jake.jake', password: 'jakejakejake' };
 
@@ -102,13 +103,13 @@ describe('ApiValidationPipe', () => {
   const pipe = new ApiValidationPipe();
   const asBody = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype });
 
-  /** Runs the pipe and returns the 422 it throws, in the API's format. */
+  /** Runs the pipe and returns the invalid-input error it throws, as the error body would show it. */
   async function rejectionOf(value: unknown, metadata: ArgumentMetadata) {
     try {
       await pipe.transform(value, metadata);
     } catch (thrown) {
-      expect(thrown).toBeInstanceOf(ApiError);
-      return { status: (thrown as ApiError).getStatus(), body: (thrown as ApiError).getResponse() };
+      expect(thrown).toBeInstanceOf(InvalidInputError);
+      return { kind: (thrown as InvalidInputError).kind, body: { errors: (thrown as InvalidInputError).details } };
     }
     throw new Error(`expected ${JSON.stringify(value)} to be rejected`);
   }
@@ -121,14 +122,14 @@ describe('ApiValidationPipe', () => {
 
   it('answers a missing envelope with 422 on `user`', async () => {
     await expect(rejectionOf({}, asBody(RegisterUserBody))).resolves.toEqual({
-      status: HttpStatus.UNPROCESSABLE_ENTITY,
+      kind: 'invalid',
       body: { errors: { user: ["can't be blank"] } },
     });
   });
 
   it('names each missing field without the envelope, one message each', async () => {
-    const { status, body } = await rejectionOf({ user: {} }, asBody(RegisterUserBody));
-    expect(status).toBe(422);
+    const { kind, body } = await rejectionOf({ user: {} }, asBody(RegisterUserBody));
+    expect(kind).toBe('invalid');
     expect(body).toEqual({
       errors: { username: ["can't be blank"], email: ["can't be blank"], password: ["can't be blank"] },
     });
@@ -159,8 +160,8 @@ describe('ApiValidationPipe', () => {
       ['id', 1],
       ['passwordHash', 'x'],
     ])('refuses an undeclared field inside the envelope: %s', async (field, value) => {
-      const { status, body } = await rejectionOf({ user: { ...VALID_USER, [field]: value } }, asBody(RegisterUserBody));
-      expect(status).toBe(422);
+      const { kind, body } = await rejectionOf({ user: { ...VALID_USER, [field]: value } }, asBody(RegisterUserBody));
+      expect(kind).toBe('invalid');
       expect(body).toEqual({ errors: { [field]: ['is not an allowed field'] } });
     });
 
@@ -189,7 +190,7 @@ describe('ApiValidationPipe', () => {
     ['a boolean', true],
   ])('answers a body that is %s with 422 on `body`', async (_label, value) => {
     await expect(rejectionOf(value, asBody(RegisterUserBody))).resolves.toEqual({
-      status: 422,
+      kind: 'invalid',
       body: { errors: { body: ['must be a JSON object'] } },
     });
   });
@@ -214,5 +215,57 @@ describe('ApiValidationPipe', () => {
     await expect(
       pipe.transform('how-to-train-your-dragon', { type: 'param', metatype: String, data: 'slug' }),
     ).resolves.toBe('how-to-train-your-dragon');
+  });
+
+  describe('query numbers accept plain decimal digits only', () => {
+    const query: ArgumentMetadata = { type: 'query', metatype: PageQuery };
+
+    it.each([
+      ['a huge exponent', { offset: '1e308' }, 'offset', 'must be a whole number'],
+      ['an exponent that is a whole number', { limit: '1e1' }, 'limit', 'must be a whole number'],
+      ['hexadecimal', { limit: '0x10' }, 'limit', 'must be a whole number'],
+      ['a fraction', { limit: '1.5' }, 'limit', 'must be a whole number'],
+      ['surrounding spaces', { limit: ' 5' }, 'limit', 'must be a whole number'],
+      ['an empty value', { offset: '' }, 'offset', 'must be a whole number'],
+      ['a repeated parameter', { limit: ['1', '2'] }, 'limit', 'must be a whole number'],
+      ['Infinity', { offset: 'Infinity' }, 'offset', 'must be a whole number'],
+      ['more digits than any page', { offset: '99999999999999999999' }, 'offset', 'must be a whole number'],
+      ['an offset past the deepest page', { offset: '100001' }, 'offset', 'must be at most 100000'],
+      ['a limit of zero', { limit: '0' }, 'limit', 'must be at least 1'],
+    ])('refuses %s', async (_label, value, field, message) => {
+      expect((await rejectionOf(value, query)).body).toEqual({ errors: { [field]: [message] } });
+    });
+
+    it('accepts the bounds themselves', async () => {
+      await expect(pipe.transform({ limit: '100', offset: '100000' }, query)).resolves.toEqual({
+        limit: 100,
+        offset: 100000,
+      });
+    });
+  });
+
+  describe('the NUL character', () => {
+    it.each([
+      ['a body field', { user: { ...VALID_USER, email: 'a\u0000@b.c' } }, asBody(RegisterUserBody), 'email'],
+      [
+        'a list item',
+        { article: { title: 't', description: 'd', body: 'b', tagList: ['ok', 'x\u0000'] } },
+        asBody(CreateArticleBody),
+        'tagList',
+      ],
+      ['a query filter', { tag: '\u0000' }, { type: 'query', metatype: ListArticlesQuery } as ArgumentMetadata, 'tag'],
+    ])('in %s answers 422 naming the field, before any other rule', async (_label, value, metadata, field) => {
+      expect((await rejectionOf(value, metadata)).body).toEqual({
+        errors: { [field]: ['must not contain the NUL character (\\u0000)'] },
+      });
+    });
+
+    it('finds NUL anywhere in a value and names each field once', () => {
+      expect(
+        fieldsContainingNul({ user: { bio: '\u0000', image: 'ok', nested: { a: ['\u0000', '\u0000'] } } }),
+      ).toEqual(['bio', 'nested.a']);
+      expect(fieldsContainingNul({ user: { bio: 'fine' } })).toEqual([]);
+      expect(fieldsContainingNul('\u0000')).toEqual(['body']);
+    });
   });
 });

@@ -1,0 +1,38 @@
+/**
+ * @roadmap apis.error-handling, frameworks.middleware
+ * Look at how the filter answers every failed HTTP request through one mapping, logs only what the
+ * client did not cause, and steps aside for other transports (GraphQL maps errors its own way).
+ */
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorResponse } from './error-response';
+
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  /** `defaultBodyLimitBytes` names the limit in a 413 when the route does not say its own. */
+  constructor(private readonly defaultBodyLimitBytes: number) {}
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    // A GraphQL resolver or a job processor: hand the error back to that transport's own mapping.
+    if (host.getType() !== 'http') return exception;
+
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const bodyLimitBytes = request.routeOptions?.bodyLimit ?? this.defaultBodyLimitBytes;
+    const { status, body, headers, unexpected } = toErrorResponse(exception, { bodyLimitBytes });
+    if (unexpected) {
+      this.logger.error(
+        `${request.method} ${request.url} failed with ${status}`,
+        exception instanceof Error ? exception.stack : exception,
+      );
+    }
+    void reply
+      .status(status)
+      .headers({ ...headers, 'content-type': 'application/json; charset=utf-8' })
+      .send(body);
+    return undefined;
+  }
+}

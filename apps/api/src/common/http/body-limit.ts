@@ -1,0 +1,25 @@
+/**
+ * @roadmap security.owasp, web-servers.fastify
+ * Look at per-route body limits: most routes take a few kilobytes at most, and only the routes
+ * that carry an article's body accept up to the large limit, so a client cannot make every route
+ * read and parse a megabyte.
+ */
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+
+/** What `@AcceptsLargeBody()` puts in the route's Fastify config. */
+const LARGE_BODY = 'acceptsLargeBody';
+
+/** This route's body may be as large as `ARTICLE_BODY_LIMIT_BYTES` instead of `BODY_LIMIT_BYTES`. */
+export const AcceptsLargeBody = () => RouteConfig({ [LARGE_BODY]: true });
+
+/**
+ * Gives each route its body limit as Fastify registers it. Must run before the routes are added
+ * (before `app.init()`): Fastify's `onRoute` hook only sees routes registered after it.
+ */
+export function applyBodyLimits(fastify: FastifyInstance, limits: { default: number; large: number }): void {
+  fastify.addHook('onRoute', (route) => {
+    const config = route.config as Record<string, unknown> | undefined;
+    route.bodyLimit = config?.[LARGE_BODY] === true ? limits.large : limits.default;
+  });
+}

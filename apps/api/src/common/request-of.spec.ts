@@ -1,0 +1,75 @@
+/**
+ * @roadmap frameworks.middleware, testing.unit
+ * Look at the same guard and the same current-user decorator working for an HTTP request, a GraphQL resolver's context, and a call with no request at all.
+ */
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
+import { currentUserOf } from '../auth/current-user.decorator';
+import { UnauthenticatedError } from './errors/domain-errors';
+import { requestOf, type RequestLike } from './request-of';
+
+const user: AuthenticatedUser = { id: 1, email: 'a@b.c', username: 'a', bio: null, image: null, token: 't' };
+
+function httpContext(request: RequestLike) {
+  return new ExecutionContextHost([request, {}]);
+}
+
+/** What Nest hands a resolver's guards: (root, args, context, info), typed 'graphql'. */
+function graphqlContext(context: unknown) {
+  const host = new ExecutionContextHost([undefined, {}, context, {}]);
+  host.setType('graphql');
+  return host;
+}
+
+function rpcContext() {
+  const host = new ExecutionContextHost([{ jobId: '1' }]);
+  host.setType('rpc');
+  return host;
+}
+
+describe('requestOf', () => {
+  it('finds the request over HTTP, in an Apollo and a Mercurius GraphQL context, and none elsewhere', () => {
+    const request: RequestLike = { headers: {}, user };
+    expect(requestOf(httpContext(request))).toBe(request);
+    expect(requestOf(graphqlContext({ req: request }))).toBe(request);
+    expect(requestOf(graphqlContext({ reply: { request } }))).toBe(request);
+    expect(requestOf(graphqlContext(undefined))).toBeUndefined();
+    expect(requestOf(rpcContext())).toBeUndefined();
+  });
+});
+
+describe('currentUserOf', () => {
+  it('reads the user a guard attached, whatever the transport', () => {
+    expect(currentUserOf(httpContext({ headers: {}, user }))).toBe(user);
+    expect(currentUserOf(graphqlContext({ req: { headers: {}, user } }))).toBe(user);
+    expect(currentUserOf(graphqlContext({ req: { headers: {} } }))).toBeUndefined();
+    expect(currentUserOf(rpcContext())).toBeUndefined();
+  });
+});
+
+describe('the guards outside HTTP', () => {
+  it('OptionalJwtAuthGuard lets an anonymous GraphQL call through without touching passport', () => {
+    expect(new OptionalJwtAuthGuard().canActivate(graphqlContext({ req: { headers: {} } }))).toBe(true);
+  });
+
+  it('JwtAuthGuard refuses a call that carries no request at all with a domain error, not a crash', () => {
+    expect(() => new JwtAuthGuard().canActivate(rpcContext())).toThrow(UnauthenticatedError);
+  });
+
+  it('JwtAuthGuard hands passport the request found in the GraphQL context', () => {
+    const request: RequestLike = { headers: { authorization: 'Token x' } };
+    expect(new JwtAuthGuard().getRequest(graphqlContext({ req: request }))).toBe(request);
+  });
+
+  it('JwtAuthGuard says "is missing" for a GraphQL call without a token', () => {
+    const guard = new JwtAuthGuard();
+    const call = () => guard.handleRequest(undefined, false, undefined, graphqlContext({ req: { headers: {} } }));
+    expect(call).toThrow(UnauthenticatedError);
+    try {
+      call();
+    } catch (error) {
+      expect((error as UnauthenticatedError).details).toEqual({ token: ['is missing'] });
+    }
+  });
+});
