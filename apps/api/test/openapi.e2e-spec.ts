@@ -48,7 +48,7 @@ const FACTS: Facts = JSON.parse(readFileSync(join(__dirname, 'contract', 'realwo
  * copy beside the repository. A plain clone has neither, and the tests that need it are skipped.
  */
 const SPEC_PATH = process.env.REALWORLD_SPEC || join(REPO_ROOT, '..', 'shared', 'realworld', 'openapi.yml');
-const SPEC_URL = 'https://raw.githubusercontent.com/gothinkster/realworld/main/api/openapi.yml';
+const SPEC_URL = 'https://raw.githubusercontent.com/realworld-apps/realworld/main/specs/api/openapi.yml';
 const HAS_SPEC = existsSync(SPEC_PATH);
 if (!HAS_SPEC) {
   console.warn(
