@@ -13,6 +13,7 @@ import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { applyBodyLimits } from './common/http/body-limit';
+import { useHttpCaching } from './common/http/http-caching';
 import { useJsonBodyParser } from './common/http/json-body-parser';
 import { ApiValidationPipe } from './common/validation/validation.pipe';
 import { DatabaseConnection } from './database/database-connection';
@@ -31,7 +32,12 @@ const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /** Builds the application, ready to listen or to be driven by Supertest. */
 export async function createApp(config: AppConfig, connection: DatabaseConnection): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    // request.ip comes from X-Forwarded-For only when the peer is one of these proxies; otherwise
+    // any client could pick its own address (and its own rate-limit budget) by sending that header.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, connection), adapter, {
     logger: NEST_LOG_LEVELS[config.logLevel],
     bufferLogs: false,
@@ -40,6 +46,7 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
   });
   const fastify = app.getHttpAdapter().getInstance();
   useJsonBodyParser(fastify);
+  useHttpCaching(fastify);
   // Before app.init(), which registers the routes: the hook sets each route's limit as it is added.
   applyBodyLimits(fastify, { default: config.bodyLimitBytes, large: config.articleBodyLimitBytes });
 
@@ -50,7 +57,10 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Accept'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-None-Match'],
+    // Readable by the page's script: the version it holds, when to retry after a 429 or 503, and
+    // how much of its rate limit is left.
+    exposedHeaders: ['ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
     maxAge: 600,
   });
   await app.register(helmet);

@@ -12,6 +12,9 @@ import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RedisModule } from './redis/redis.module';
+import { CacheModule } from './cache/cache.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
 
@@ -33,6 +36,9 @@ export class AppModule {
       imports: [
         ConfigModule.forConfig(config),
         DatabaseModule.forConnection(connection),
+        RedisModule,
+        RateLimitModule,
+        CacheModule,
         HealthModule,
         UsersModule,
         ProfilesModule,

@@ -57,15 +57,15 @@ const CASES: Array<{ label: string; path: string; source: string; refused: boole
     ['fastify', "import type { FastifyRequest } from 'fastify';\nexport type R = FastifyRequest;"],
   ].map(([what, source]) => ({ label: `a service importing ${what}`, path: SERVICE, source, refused: true })),
   {
-    label: 'a service importing domain errors, the model, queries and the database',
+    label: 'a service importing domain errors, the model, its SQL and the database',
     path: SERVICE,
     source: [
       "import { Injectable } from '@nestjs/common';",
       "import { NotFoundError } from '../common/errors/domain-errors';",
       "import type { Article } from './article.model';",
-      "import { articleSelect } from './article.queries';",
+      "import { selectArticlePage } from './article.sql';",
       "import { PrismaService } from '../database/prisma.service';",
-      'void [Injectable, NotFoundError, articleSelect, PrismaService];',
+      'void [Injectable, NotFoundError, selectArticlePage, PrismaService];',
       'export type A = Article;',
     ].join('\n'),
     refused: false,

@@ -24,6 +24,7 @@ describe('the API process', () => {
   it('with DATABASE_URL unset, starts on PGlite, applies the migrations, serves register, create and read, and restarts without migrating again', async () => {
     api = await runBuiltApi({ PORT: '0', PGLITE_DATA_DIR: dataDir, NODE_ENV: 'development' });
     expect(api.output()).toContain('DATABASE_URL is not set: using the embedded Postgres (PGlite)');
+    expect(api.output()).toContain("REDIS_URL is not set: caching in this process's memory");
     expect(api.output()).toMatch(/\d+ migration\(s\) applied/);
     // Like Postgres's own data directory: no access for other users.
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);

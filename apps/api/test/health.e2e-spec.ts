@@ -35,6 +35,7 @@ describe('health probes', () => {
           status: 'ok',
           database: { status: 'up', embedded: false, latencyMs: expect.any(Number) },
           schema: { status: 'current', migrations: MIGRATIONS.length },
+          cache: { store: 'redis', status: 'up' },
         });
       },
     );
@@ -57,6 +58,7 @@ describe('health probes', () => {
         status: 'error',
         database: { status: 'down', embedded: false },
         schema: { status: 'unknown' },
+        cache: { store: 'redis', status: 'up' },
         errors: { database: ['is unreachable'] },
       });
     });
@@ -81,6 +83,7 @@ describe('health probes', () => {
         status: 'error',
         database: { status: 'up', embedded: false, latencyMs: expect.any(Number) },
         schema: { status: 'not-current', pending: MIGRATIONS, failed: [] },
+        cache: { store: expect.any(String), status: 'up' },
         errors: { schema: [`has pending migrations: ${MIGRATIONS.join(', ')}`] },
       });
     });

@@ -71,7 +71,13 @@ describe('services without HTTP', () => {
       favoritesCount: 0,
     });
     expect(article.createdAt).toBeInstanceOf(Date);
-    expect(article.author).toEqual({ username: author.username, bio: null, image: null, following: false });
+    expect(article.author).toEqual({
+      id: author.id,
+      username: author.username,
+      bio: null,
+      image: null,
+      following: false,
+    });
     expect(article).not.toHaveProperty('article');
 
     const comment = await app.get(CommentsService).add(article.slug, author.id, 'first');

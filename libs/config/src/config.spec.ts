@@ -322,6 +322,64 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('cache, Redis, rate limits, proxies and hashing', () => {
+    it('defaults: in-process stores, cache and rate limits on, no trusted proxy', () => {
+      const config = loadConfig({});
+      expect(config.redisUrl).toBeUndefined();
+      expect(config.redisKeyPrefix).toBe('capstone:');
+      expect(config.cache).toEqual({ enabled: true, ttlSeconds: 300, memoryMaxEntries: 10_000 });
+      expect(config.rateLimit).toEqual({
+        enabled: true,
+        windowSeconds: 60,
+        max: 600,
+        authWindowSeconds: 900,
+        authMaxPerIp: 100,
+        loginFailuresPerAccount: 10,
+      });
+      expect(config.trustProxy).toEqual([]);
+      expect(config.passwordHashing.concurrency).toBeGreaterThanOrEqual(1);
+      expect(config.passwordHashing.queue).toBe(32);
+    });
+
+    it('parses every variable', () => {
+      const config = loadConfig({
+        REDIS_URL: 'redis://127.0.0.1:6380/2',
+        CACHE_ENABLED: 'false',
+        CACHE_TTL_SECONDS: '30',
+        RATE_LIMIT_MAX: '5',
+        RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '3',
+        TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback',
+        PASSWORD_HASHING_CONCURRENCY: '2',
+        PASSWORD_HASHING_QUEUE: '0',
+      });
+      expect(config.redisUrl).toBe('redis://127.0.0.1:6380/2');
+      expect(config.cache).toMatchObject({ enabled: false, ttlSeconds: 30 });
+      expect(config.rateLimit).toMatchObject({ max: 5, loginFailuresPerAccount: 3 });
+      expect(config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+      expect(config.passwordHashing).toEqual({ concurrency: 2, queue: 0 });
+    });
+
+    it.each([
+      ['REDIS_URL', 'http://127.0.0.1:6379', 'must be a redis:// or rediss:// URL'],
+      ['REDIS_KEY_PREFIX', 'has space', 'must be 1 to 64 letters, digits or _ . : -'],
+      ['TRUST_PROXY', '10.0.0.0/33', 'each entry must be an IP address, a CIDR range'],
+      ['TRUST_PROXY', 'my-proxy.internal', 'each entry must be an IP address, a CIDR range'],
+      ['TRUST_PROXY', '127.0.0.1/8/1', 'each entry must be an IP address, a CIDR range'],
+      ['CACHE_TTL_SECONDS', '0', 'must be a whole number of seconds from 1 to 86400'],
+      ['RATE_LIMIT_MAX', '1e3', 'must be a whole number from 1 to 10000000'],
+      ['PASSWORD_HASHING_CONCURRENCY', '0', 'must be a whole number from 1 to 256'],
+    ])('refuses %s=%s', (name, value, message) => {
+      const problems = problemsFor({ [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`${name}: ${message}`);
+    });
+
+    it('redacts the password in a rejected REDIS_URL', () => {
+      const problems = problemsFor({ REDIS_URL: 'http://default:hunter2@redis.internal:6379' });
+      expect(problems[0]).not.toContain('hunter2');
+    });
+  });
+
   describe('secrets never appear in a message', () => {
     it('redacts a JWT_SECRET that is too short', () => {
       const secret = 'hunter2-short-secret';

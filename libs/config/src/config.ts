@@ -5,6 +5,8 @@
  * Swagger UI, a random JWT secret) never apply silently in production.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const PORT_RANGE = { message: 'must be a whole number from 0 to 65535' };
@@ -72,6 +74,38 @@ const originList = z
     ),
   );
 
+const redisUrl = z.string().refine((value) => /^rediss?:\/\/.+/.test(value) && URL.canParse(value), {
+  message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+});
+
+/** The names proxy-addr (Fastify's `trustProxy`) knows for whole address ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** `TRUST_PROXY=127.0.0.1,10.0.0.0/8,loopback`: the proxies whose X-Forwarded-For we believe. */
+const proxyList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().refine(
+        (entry) => {
+          if (PROXY_RANGE_NAMES.includes(entry)) return true;
+          const [address, bits, ...rest] = entry.split('/');
+          const version = isIP(address);
+          if (version === 0 || rest.length > 0) return false;
+          if (bits === undefined) return true;
+          return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+        },
+        `each entry must be an IP address, a CIDR range (10.0.0.0/8) or one of ${PROXY_RANGE_NAMES.join(', ')}`,
+      ),
+    ),
+  );
+
 const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/.+/.test(value) && URL.canParse(value), {
   message: 'must be a postgres:// or postgresql:// URL, e.g. postgresql://postgres@127.0.0.1:5432/capstone',
 });
@@ -107,6 +141,27 @@ const envSchema = z.object({
   // Unset: on outside production, off in production (see loadConfig).
   OPENAPI_ENABLED: boolean.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // Unset: no shared cache or rate-limit store; both stay in this process's memory.
+  REDIS_URL: redisUrl.optional(),
+  // Every key this app writes starts with it, so several apps (or test runs) can share one server.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
+    .default('capstone:'),
+  CACHE_ENABLED: boolean.default(true),
+  CACHE_TTL_SECONDS: wholeNumber(1, 86_400, ' of seconds').default(300),
+  CACHE_MEMORY_MAX_ENTRIES: wholeNumber(100, 10_000_000, '').default(10_000),
+  RATE_LIMIT_ENABLED: boolean.default(true),
+  RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 86_400, ' of seconds').default(60),
+  RATE_LIMIT_MAX: wholeNumber(1, 10_000_000, '').default(600),
+  RATE_LIMIT_AUTH_WINDOW_SECONDS: wholeNumber(1, 86_400, ' of seconds').default(900),
+  RATE_LIMIT_AUTH_MAX_PER_IP: wholeNumber(1, 10_000_000, '').default(100),
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: wholeNumber(1, 10_000, '').default(10),
+  // Unset: X-Forwarded-For is ignored and the client address is the TCP peer.
+  TRUST_PROXY: proxyList.optional(),
+  // One core left to the event loop: measured, a login flood then barely slows other requests.
+  PASSWORD_HASHING_CONCURRENCY: wholeNumber(1, 256, '').default(Math.max(1, Math.min(4, availableParallelism() - 1))),
+  PASSWORD_HASHING_QUEUE: wholeNumber(0, 100_000, '').default(32),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -131,6 +186,34 @@ export interface DatabaseConfig {
   embeddedInProduction: boolean;
 }
 
+export interface CacheConfig {
+  /** Off: every read goes to the database (the benchmark's "uncached" runs). */
+  enabled: boolean;
+  /** How long an entry lives at most; each entry gets up to 10% less, so entries do not expire together. */
+  ttlSeconds: number;
+  /** Entries kept by the in-memory store (used when REDIS_URL is unset). */
+  memoryMaxEntries: number;
+}
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** Every client (by IP address) may make `max` requests per `windowSeconds`. */
+  windowSeconds: number;
+  max: number;
+  /** Login and registration attempts per IP address per `authWindowSeconds`. */
+  authWindowSeconds: number;
+  authMaxPerIp: number;
+  /** Failed logins per account (email) per `authWindowSeconds`, after which its logins are refused. */
+  loginFailuresPerAccount: number;
+}
+
+export interface PasswordHashingConfig {
+  /** argon2 hashes or verifications running at once; each takes ~19 MiB and a core for tens of ms. */
+  concurrency: number;
+  /** Requests waiting for a hashing slot; beyond that they are refused with 503 and Retry-After. */
+  queue: number;
+}
+
 /**
  * The validated configuration. A class, so Nest can inject it by type:
  * `constructor(private readonly config: AppConfig) {}`.
@@ -153,6 +236,15 @@ export class AppConfig {
   /** Serve the OpenAPI document and Swagger UI. */
   readonly openApiEnabled!: boolean;
   readonly logLevel!: (typeof LOG_LEVELS)[number];
+  /** A Redis server shared by every API instance (cache, rate limits). Unset: in-process stores. */
+  readonly redisUrl?: string;
+  /** Starts every Redis key the app writes. */
+  readonly redisKeyPrefix!: string;
+  readonly cache!: CacheConfig;
+  readonly rateLimit!: RateLimitConfig;
+  /** Proxies (addresses, CIDR ranges, `loopback`...) whose X-Forwarded-For is believed; empty: none. */
+  readonly trustProxy!: string[];
+  readonly passwordHashing!: PasswordHashingConfig;
 }
 
 export class ConfigError extends Error {
@@ -212,6 +304,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // unnecessary map for an attacker in production unless someone decides to publish it.
     openApiEnabled: vars.OPENAPI_ENABLED ?? !production,
     logLevel: vars.LOG_LEVEL,
+    redisUrl: vars.REDIS_URL,
+    redisKeyPrefix: vars.REDIS_KEY_PREFIX,
+    cache: {
+      enabled: vars.CACHE_ENABLED,
+      ttlSeconds: vars.CACHE_TTL_SECONDS,
+      memoryMaxEntries: vars.CACHE_MEMORY_MAX_ENTRIES,
+    },
+    rateLimit: {
+      enabled: vars.RATE_LIMIT_ENABLED,
+      windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS,
+      max: vars.RATE_LIMIT_MAX,
+      authWindowSeconds: vars.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+      authMaxPerIp: vars.RATE_LIMIT_AUTH_MAX_PER_IP,
+      loginFailuresPerAccount: vars.RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT,
+    },
+    trustProxy: vars.TRUST_PROXY ?? [],
+    passwordHashing: { concurrency: vars.PASSWORD_HASHING_CONCURRENCY, queue: vars.PASSWORD_HASHING_QUEUE },
   });
 }
 
@@ -250,7 +359,7 @@ function crossFieldProblems(present: Record<string, string | undefined>): string
 function redact(name: string, value: string | undefined): string {
   if (value === undefined) return '';
   if (/SECRET|PASSWORD/.test(name)) return '***';
-  if (name === 'DATABASE_URL') {
+  if (name === 'DATABASE_URL' || name === 'REDIS_URL') {
     if (URL.canParse(value)) {
       const url = new URL(value);
       if (url.password) {

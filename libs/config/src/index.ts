@@ -1,1 +1,10 @@
-export { AppConfig, ConfigError, DATABASE_DEFAULTS, loadConfig, type DatabaseConfig } from './config';
+export {
+  AppConfig,
+  ConfigError,
+  DATABASE_DEFAULTS,
+  loadConfig,
+  type CacheConfig,
+  type DatabaseConfig,
+  type PasswordHashingConfig,
+  type RateLimitConfig,
+} from './config';

@@ -2,6 +2,7 @@
 export * from './generated/prisma/client';
 export {
   createPgPool,
+  createPoolAndAdapter,
   createPrismaAdapter,
   createPrismaClient,
   pgPoolOptions,
@@ -22,3 +23,4 @@ export {
 } from './migrations';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 export { pgPoolConfigFromUrl, withDatabaseName } from './pg-connection';
+export type { Pool, QueryResultRow } from 'pg';

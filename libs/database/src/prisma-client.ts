@@ -77,11 +77,23 @@ export function createPgPool(config: PoolConfig): Pool {
   return pool;
 }
 
-/** The driver adapter Prisma Client talks through: a node-postgres pool. */
-export function createPrismaAdapter(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaPg {
+/**
+ * One node-postgres pool and the driver adapter Prisma Client talks through on it. The pool is
+ * returned too: the hand-written SQL of the hot read paths uses the same connections, limits and
+ * timeouts as Prisma.
+ */
+export function createPoolAndAdapter(
+  databaseUrl: string,
+  options: CreatePrismaClientOptions = {},
+): { pool: Pool; adapter: PrismaPg } {
   const pool = createPgPool(pgPoolConfigFromUrl(databaseUrl, pgPoolOptions(options)));
   // The adapter ends a pool it was given only when asked to (on $disconnect).
-  return new PrismaPg(pool, { disposeExternalPool: true });
+  return { pool, adapter: new PrismaPg(pool, { disposeExternalPool: true }) };
+}
+
+/** The driver adapter Prisma Client talks through: a node-postgres pool. */
+export function createPrismaAdapter(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaPg {
+  return createPoolAndAdapter(databaseUrl, options).adapter;
 }
 
 export function createPrismaClient(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaClient {

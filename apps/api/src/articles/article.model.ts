@@ -5,8 +5,12 @@
  */
 import type { Profile } from '../profiles/profile.model';
 
-/** An article as `viewer` sees it (`favorited` is about the viewer). */
+/**
+ * An article as a reader sees it. `favorited` and `author.following` are about that reader (false
+ * for an anonymous one); `id` is for the services, presenters never show it.
+ */
 export interface Article {
+  id: number;
   slug: string;
   title: string;
   description: string;

@@ -23,6 +23,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { PageQuery } from '../common/dto/page-query.dto';
 import { AcceptsLargeBody } from '../common/http/body-limit';
+import { PubliclyCacheable } from '../common/http/http-caching';
 import { ARTICLE_PAGES, toPageRequest } from '../common/pagination';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
 import { presentArticlePage, presentArticleResponse } from './article.presenter';
@@ -42,6 +43,7 @@ export class ArticlesController {
     success: { status: 200, schema: 'MultipleArticlesResponse', description: 'Articles' },
     errors: [401, 422],
   })
+  @PubliclyCacheable()
   @UseGuards(OptionalJwtAuthGuard)
   async list(@Query() query: ListArticlesQuery, @CurrentUser() viewer?: AuthenticatedUser) {
     const { tag, author, favorited } = query;

@@ -5,11 +5,12 @@
  */
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ProfilesModule } from '../profiles/profiles.module';
 import { ArticlesController } from './articles.controller';
 import { ArticlesService } from './articles.service';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, ProfilesModule],
   controllers: [ArticlesController],
   providers: [ArticlesService],
   exports: [ArticlesService],

@@ -1,56 +1,78 @@
 /**
- * @roadmap databases.transactions, security.authorization, apis.pagination
- * Look at how an article and its tags are written in one transaction, how the owner check comes
- * after the existence check (404 before 403), and how the list counts all matches, not the page.
- * Every method takes and returns plain values, so REST, GraphQL and jobs all call the same rules.
+ * @roadmap databases.transactions, security.authorization, apis.pagination, caching.server-side
+ * Look at how an article and its tags are written in one Prisma transaction, how the owner check
+ * comes after the existence check (404 before 403), and how reads go: the part every reader shares
+ * is read with one hand-written SQL statement (article.sql.ts) and cached, the reader's own
+ * `favorited`/`following` is added per request, and every write invalidates what it changed right
+ * after it commits. Every method takes and returns plain values, so REST, GraphQL and jobs all
+ * call the same rules.
  */
 import { Injectable } from '@nestjs/common';
+import { ReadThroughCache } from '@capstone/cache';
 import type { Prisma } from '@capstone/database';
+import { ARTICLES, articleVersion, PROFILES, TAGS } from '../cache/cache-versions';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import type { PageRequest } from '../common/pagination';
 import { MESSAGES } from '../common/validation/messages';
 import { translateDatabaseError } from '../database/database-errors';
 import { PrismaService } from '../database/prisma.service';
+import { Sql } from '../database/sql';
+import { ViewerRelations } from '../profiles/viewer-relations';
 import {
   normalizeTags,
   type Article,
   type ArticleChanges,
   type ArticleFilter,
   type ArticlePage,
+  type ArticleSummary,
   type NewArticle,
 } from './article.model';
-import { articleSelect, toArticle, toArticleSummary } from './article.queries';
+import { selectArticleBySlug, selectArticlePage } from './article.sql';
 import { isPossibleSlug, slugify, withRandomSuffix } from './slug';
 
 const SLUG_ATTEMPTS = 3;
 
 @Injectable()
 export class ArticlesService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sql: Sql,
+    private readonly viewer: ViewerRelations,
+    private readonly cache: ReadThroughCache,
+  ) {}
 
-  list(filter: ArticleFilter, page: PageRequest, viewerId?: number): Promise<ArticlePage> {
-    return this.page(
-      {
-        ...(filter.tag !== undefined && { tags: { some: { tag: { name: filter.tag } } } }),
-        ...(filter.author !== undefined && { author: { username: filter.author } }),
-        ...(filter.favorited !== undefined && { favorites: { some: { user: { username: filter.favorited } } } }),
-      },
-      page,
-      viewerId,
-    );
+  async list(filter: ArticleFilter, page: PageRequest, viewerId?: number): Promise<ArticlePage> {
+    const { tag, author, favorited } = filter;
+    const shared = await this.cache.remember({
+      // Usernames compare ignoring case (citext): one entry for ?author=Jake and ?author=jake.
+      key: `list:${JSON.stringify([tag, author?.toLowerCase(), favorited?.toLowerCase(), page.limit, page.offset])}`,
+      // Any article written or favorited, or any profile edited, may change any page.
+      dependsOn: [ARTICLES, PROFILES],
+      load: () => selectArticlePage(this.sql, { tag, author, favorited }, page),
+    });
+    return { articles: await this.forViewer(shared.articles, viewerId), articlesCount: shared.articlesCount };
   }
 
-  /** Articles by the authors `viewerId` follows, newest first. */
-  feed(page: PageRequest, viewerId: number): Promise<ArticlePage> {
-    return this.page({ author: { followers: { some: { followerId: viewerId } } } }, page, viewerId);
+  /** Articles by the authors `viewerId` follows, newest first. Personal, so never cached. */
+  async feed(page: PageRequest, viewerId: number): Promise<ArticlePage> {
+    const shared = await selectArticlePage(this.sql, { followedBy: viewerId }, page);
+    return { articles: await this.forViewer(shared.articles, viewerId), articlesCount: shared.articlesCount };
   }
 
   async findBySlug(slug: string, viewerId?: number): Promise<Article> {
-    const row = isPossibleSlug(slug)
-      ? await this.prisma.article.findUnique({ where: { slug }, select: articleSelect(viewerId, true) })
-      : null;
-    if (!row) throw new NotFoundError('article');
-    return toArticle(row);
+    if (!isPossibleSlug(slug)) throw new NotFoundError('article');
+    const shared = await this.cache.remember({
+      key: `article:${slug}`,
+      dependsOn: [articleVersion(slug), PROFILES],
+      // Not found is thrown, so it is never cached: an article created later is found at once.
+      load: async () => {
+        const article = await selectArticleBySlug(this.sql, slug);
+        if (!article) throw new NotFoundError('article');
+        return article;
+      },
+    });
+    const [article] = await this.forViewer([shared], viewerId);
+    return article;
   }
 
   async create(authorId: number, input: NewArticle): Promise<Article> {
@@ -61,15 +83,12 @@ export class ArticlesService {
       const taken = await this.prisma.article.findUnique({ where: { slug: base }, select: { id: true } });
       const slug = taken ? withRandomSuffix(base) : base;
       try {
-        return await this.prisma.$transaction(async (tx) => {
+        await this.prisma.$transaction(async (tx) => {
           const { id } = await tx.article.create({
             data: { slug, title: input.title, description: input.description, body: input.body, authorId },
             select: { id: true },
           });
           await replaceTags(tx, id, tags);
-          return toArticle(
-            await tx.article.findUniqueOrThrow({ where: { id }, select: articleSelect(authorId, true) }),
-          );
         });
       } catch (error) {
         // Another request took the same slug between our check and our insert: try another.
@@ -77,6 +96,8 @@ export class ArticlesService {
         if (conflict instanceof ConflictError && 'slug' in conflict.details && attempt < SLUG_ATTEMPTS) continue;
         throw error;
       }
+      await this.cache.invalidate(articleVersion(slug), ARTICLES, TAGS);
+      return this.findBySlug(slug, authorId);
     }
   }
 
@@ -87,49 +108,55 @@ export class ArticlesService {
     if (!sent) throw new InvalidInputError({ article: [MESSAGES.nothingToChange] });
     const tags = changes.tagList === undefined ? undefined : normalizeTags(changes.tagList);
     if (tags) assertNoBlankTag(tags);
-    return this.prisma.$transaction(async (tx) => {
+    await this.prisma.$transaction(async (tx) => {
       await tx.article.update({
         where: { id },
         // Set explicitly so that a change of tags alone also moves updatedAt.
         data: { title: changes.title, description: changes.description, body: changes.body, updatedAt: new Date() },
       });
       if (tags !== undefined) await replaceTags(tx, id, tags);
-      return toArticle(await tx.article.findUniqueOrThrow({ where: { id }, select: articleSelect(userId, true) }));
     });
+    await this.cache.invalidate(articleVersion(slug), ARTICLES, ...(tags === undefined ? [] : [TAGS]));
+    return this.findBySlug(slug, userId);
   }
 
   async delete(slug: string, userId: number): Promise<void> {
     const { id } = await this.findOwned(slug, userId);
     await this.prisma.article.delete({ where: { id } });
+    await this.cache.invalidate(articleVersion(slug), ARTICLES, TAGS);
   }
 
-  /** Idempotent: favoriting twice counts once. */
+  /** Idempotent: favoriting twice counts once (and invalidates nothing the second time). */
   async favorite(slug: string, userId: number): Promise<Article> {
     const { id } = await this.findId(slug);
-    await this.prisma.favorite.createMany({ data: [{ userId, articleId: id }], skipDuplicates: true });
+    const { count } = await this.prisma.favorite.createMany({
+      data: [{ userId, articleId: id }],
+      skipDuplicates: true,
+    });
+    if (count > 0) await this.cache.invalidate(articleVersion(slug), ARTICLES);
     return this.findBySlug(slug, userId);
   }
 
   async unfavorite(slug: string, userId: number): Promise<Article> {
     const { id } = await this.findId(slug);
-    await this.prisma.favorite.deleteMany({ where: { userId, articleId: id } });
+    const { count } = await this.prisma.favorite.deleteMany({ where: { userId, articleId: id } });
+    if (count > 0) await this.cache.invalidate(articleVersion(slug), ARTICLES);
     return this.findBySlug(slug, userId);
   }
 
-  /** A count and one query per relation loaded, whatever the page size. */
-  private async page(where: Prisma.ArticleWhereInput, page: PageRequest, viewerId?: number): Promise<ArticlePage> {
-    const [articlesCount, rows] = await this.prisma.$transaction([
-      this.prisma.article.count({ where }),
-      this.prisma.article.findMany({
-        where,
-        select: articleSelect(viewerId, false),
-        // id breaks ties between articles created in the same millisecond, so pages never overlap.
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: page.limit,
-        skip: page.offset,
-      }),
-    ]);
-    return { articles: rows.map(toArticleSummary), articlesCount };
+  /** The shared articles with the reader's own `favorited` and `author.following` applied. */
+  private async forViewer<T extends ArticleSummary>(articles: T[], viewerId: number | undefined): Promise<T[]> {
+    if (viewerId === undefined || articles.length === 0) return articles;
+    const { favorited, followed } = await this.viewer.relationsTo(
+      articles.map((article) => article.id),
+      articles.map((article) => article.author.id),
+      viewerId,
+    );
+    return articles.map((article) => ({
+      ...article,
+      favorited: favorited.has(article.id),
+      author: { ...article.author, following: followed.has(article.author.id) },
+    }));
   }
 
   /** 404 when there is no such article, 403 when it belongs to someone else. */

@@ -3,8 +3,7 @@
  * Look at which Authorization headers yield a token (`Token <jwt>`, `Bearer <jwt>`, any case) and which are refused before any signature check.
  */
 import type { AppConfig } from '@capstone/config';
-import type { PrismaService } from '../database/prisma.service';
-import { USER_SELECT } from '../users/user.queries';
+import type { Sql } from '../database/sql';
 import { JwtStrategy, tokenFromRequest, userIdFromClaims } from './jwt.strategy';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
@@ -95,6 +94,7 @@ describe('JwtStrategy.validate', () => {
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
     role: 'ADMIN',
   };
+  /** Stands in for Sql.rows: the database is the e2e tests' business, this is about the claims. */
   let findUnique: jest.Mock;
   let strategy: JwtStrategy;
   const claims = (sub: string) => ({
@@ -105,14 +105,14 @@ describe('JwtStrategy.validate', () => {
 
   beforeEach(() => {
     findUnique = jest.fn();
-    const prisma = { user: { findUnique } } as unknown as PrismaService;
-    strategy = new JwtStrategy(config as unknown as AppConfig, prisma);
+    const sql = { rows: async (...args: unknown[]) => [await findUnique(...args)].filter(Boolean) } as unknown as Sql;
+    strategy = new JwtStrategy(config as unknown as AppConfig, sql);
   });
 
   it('loads the user named by `sub` and returns it with the presented token, without hash or role', async () => {
     findUnique.mockResolvedValue(stored);
     const user = await strategy.validate(withAuthorization(`Token ${JWT}`), claims('7'));
-    expect(findUnique).toHaveBeenCalledWith({ where: { id: 7 }, select: USER_SELECT });
+    expect(findUnique).toHaveBeenCalledWith(expect.stringMatching(/FROM users WHERE id = \$1/), [7]);
     expect(user).toEqual({
       id: 7,
       email: 'jake@jake.jake',

@@ -9,8 +9,8 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AppConfig } from '@capstone/config';
 import { Strategy } from 'passport-jwt';
-import { PrismaService } from '../database/prisma.service';
-import { USER_SELECT } from '../users/user.queries';
+import { Sql } from '../database/sql';
+import type { User } from '../users/user.model';
 import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, type TokenPayload } from './token.service';
 import type { AuthenticatedUser } from './authenticated-user';
 import type { RequestLike } from '../common/request-of';
@@ -42,7 +42,7 @@ export function userIdFromClaims(payload: Partial<TokenPayload>, nowSeconds = Da
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     config: AppConfig,
-    private readonly prisma: PrismaService,
+    private readonly sql: Sql,
   ) {
     super({
       jwtFromRequest: tokenFromRequest,
@@ -59,7 +59,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(request: RequestLike, payload: Partial<TokenPayload>): Promise<AuthenticatedUser | null> {
     const id = userIdFromClaims(payload);
     if (id === undefined) return null;
-    const user = await this.prisma.user.findUnique({ where: { id }, select: USER_SELECT });
+    // Every signed-in request runs this: one indexed statement (see database/sql.ts for why SQL).
+    const [user] = await this.sql.rows<User>('SELECT id, email, username, bio, image FROM users WHERE id = $1', [id]);
     if (!user) return null; // deleted since the token was issued
     const { email, username, bio, image } = user;
     return { id, email, username, bio, image, token: tokenFromRequest(request)! };

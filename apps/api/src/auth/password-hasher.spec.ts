@@ -1,9 +1,16 @@
 /**
  * @roadmap security.password-hashing, testing.unit
- * Look at what a stored password looks like (an argon2id PHC string with OWASP's cost parameters) and how verification fails closed.
+ * Look at what a stored password looks like (an argon2id PHC string with OWASP's cost parameters), how verification fails closed, and how hashing beyond the cap is refused as "busy" rather than queued without end.
  */
 import { hash } from '@node-rs/argon2';
+import { loadConfig } from '@capstone/config';
+import { UnavailableError } from '../common/errors/domain-errors';
 import { ARGON2_OPTIONS, PasswordHasher } from './password-hasher';
+
+const hasherWith = (concurrency: number, queue: number) =>
+  new PasswordHasher(
+    loadConfig({ PASSWORD_HASHING_CONCURRENCY: String(concurrency), PASSWORD_HASHING_QUEUE: String(queue) }),
+  );
 
 /** Reads `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` into its parts. */
 function parsePhc(phc: string) {
@@ -16,7 +23,7 @@ function parsePhc(phc: string) {
 }
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher();
+  const hasher = hasherWith(2, 32);
   const password = 'correct horse battery staple';
   let stored: string;
 
@@ -87,5 +94,40 @@ describe('PasswordHasher', () => {
     const cheaper = await hash(password, { algorithm: 2, memoryCost: 8_192, timeCost: 1, parallelism: 1 });
     expect(parsePhc(cheaper).m).toBe(8_192);
     await expect(hasher.verify(cheaper, password)).resolves.toBe(true);
+  });
+
+  describe('the cap on concurrent hashing', () => {
+    it('refuses work beyond the running slot and the queue with UnavailableError("server"), Retry-After 1', async () => {
+      const capped = hasherWith(1, 2);
+      const attempts = Array.from({ length: 6 }, (_, i) =>
+        capped.verify(stored, i === 0 ? password : 'wrong').then(
+          (valid) => ({ valid }),
+          (error: unknown) => ({ error }),
+        ),
+      );
+      const outcomes = await Promise.all(attempts);
+      // One running and two waiting were admitted, in order; the three after them were refused.
+      expect(outcomes.slice(0, 3)).toEqual([{ valid: true }, { valid: false }, { valid: false }]);
+      for (const outcome of outcomes.slice(3)) {
+        const error = (outcome as { error: UnavailableError }).error;
+        expect(error).toBeInstanceOf(UnavailableError);
+        expect(error.retryAfterSeconds).toBe(1);
+        expect(error.details).toEqual({ server: ['is busy; retry shortly'] });
+      }
+    });
+
+    it('caps hash() too, and serves again once the burst is over', async () => {
+      const capped = hasherWith(1, 0);
+      const [first, second] = await Promise.allSettled([capped.hash(password), capped.hash(password)]);
+      expect(first.status).toBe('fulfilled');
+      expect(second).toMatchObject({ status: 'rejected', reason: expect.any(UnavailableError) });
+      await expect(capped.verify(await capped.hash(password), password)).resolves.toBe(true);
+    });
+
+    it('still answers false (not busy) for a malformed hash, and frees its slot', async () => {
+      const capped = hasherWith(1, 0);
+      await expect(capped.verify('not-a-hash', password)).resolves.toBe(false);
+      await expect(capped.verify(stored, password)).resolves.toBe(true);
+    });
   });
 });

@@ -5,11 +5,12 @@
  */
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ProfilesModule } from '../profiles/profiles.module';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, ProfilesModule],
   controllers: [CommentsController],
   providers: [CommentsService],
   exports: [CommentsService],

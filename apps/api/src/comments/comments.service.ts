@@ -11,13 +11,17 @@ import { PrismaService } from '../database/prisma.service';
 import { isPossibleSlug } from '../articles/slug';
 import type { Comment } from './comment.model';
 import { commentSelect, toComment } from './comment.queries';
+import { ViewerRelations } from '../profiles/viewer-relations';
 
 /** Comment ids are Postgres `integer`s. */
 const MAX_COMMENT_ID = 2_147_483_647;
 
 @Injectable()
 export class CommentsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly viewer: ViewerRelations,
+  ) {}
 
   /** Oldest first, so a thread reads top to bottom. */
   async list(slug: string, page: PageRequest, viewerId?: number): Promise<Comment[]> {
@@ -25,17 +29,23 @@ export class CommentsService {
     const rows = await this.prisma.comment.findMany({
       where: { articleId },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      select: commentSelect(viewerId),
+      select: commentSelect(),
       take: page.limit,
       skip: page.offset,
     });
-    return rows.map(toComment);
+    const comments = rows.map(toComment);
+    const authors = await this.viewer.withFollowing(
+      comments.map((comment) => comment.author),
+      viewerId,
+    );
+    return comments.map((comment, index) => ({ ...comment, author: authors[index] }));
   }
 
   async add(slug: string, authorId: number, body: string): Promise<Comment> {
     const articleId = await this.articleIdOf(slug);
     return toComment(
-      await this.prisma.comment.create({ data: { articleId, authorId, body }, select: commentSelect(authorId) }),
+      // The author of a new comment is the viewer, who cannot follow themselves.
+      await this.prisma.comment.create({ data: { articleId, authorId, body }, select: commentSelect() }),
     );
   }
 

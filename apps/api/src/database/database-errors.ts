@@ -108,7 +108,8 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
   if (adapterError?.kind === 'UniqueConstraintViolation') {
     return ConflictError.taken(adapterError.constraint?.fields?.[0] ?? 'resource');
   }
-  const sqlState = adapterError?.originalCode ?? adapterError?.code;
+  // The hand-written SQL of the hot reads (sql.ts) meets node-postgres's own errors, unwrapped.
+  const sqlState = adapterError?.originalCode ?? adapterError?.code ?? postgresErrorCode(error);
   if (sqlState !== undefined) {
     const transient = TRANSIENT_SQLSTATES[sqlState];
     if (transient) return transient(error);
@@ -122,6 +123,12 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
     return TRANSIENT_PRISMA_CODES[error.code]?.(error);
   }
   return TRANSIENT_DRIVER_MESSAGES[error.message]?.(error);
+}
+
+/** The SQLSTATE of an error node-postgres raised for a failed statement (its DatabaseError). */
+function postgresErrorCode(error: Error): string | undefined {
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string' ? code : undefined;
 }
 
 /** What `@prisma/adapter-pg` reports about a failed query (its `DriverAdapterError.cause`). */

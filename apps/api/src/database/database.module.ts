@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DatabaseConnection } from './database-connection';
 import { PrismaService } from './prisma.service';
 import { SchemaStatusService } from './schema-status.service';
+import { Sql } from './sql';
 
 @Global()
 @Module({})
@@ -9,8 +10,8 @@ export class DatabaseModule {
   static forConnection(connection: DatabaseConnection): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService, SchemaStatusService],
-      exports: [PrismaService, DatabaseConnection, SchemaStatusService],
+      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService, Sql, SchemaStatusService],
+      exports: [PrismaService, Sql, DatabaseConnection, SchemaStatusService],
     };
   }
 }

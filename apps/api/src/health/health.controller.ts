@@ -3,16 +3,19 @@
  * Look at the two questions an orchestrator asks: "is the process alive?" (live: no dependency is
  * checked, so a database outage never gets a healthy process restarted) and "can it serve
  * requests?" (ready: the database answers and its schema is the one this code expects), and how
- * a 503 says what is wrong in the usual error format.
+ * a 503 says what is wrong in the usual error format. The cache is reported but never makes the
+ * API unready: without it, reads go to the database (status "degraded").
  */
 import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ReadThroughCache, type CacheHealth } from '@capstone/cache';
 import type { MigrationStatus } from '@capstone/database';
 import { DatabaseConnection } from '../database/database-connection';
 import { PrismaService } from '../database/prisma.service';
 import { SchemaStatusService } from '../database/schema-status.service';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
+import { SkipRateLimit } from '../rate-limit/rate-limit.decorators';
 
 interface DatabaseState {
   status: 'up' | 'down';
@@ -29,11 +32,15 @@ export interface ReadinessBody {
   status: 'ok' | 'error';
   database: DatabaseState;
   schema: SchemaState;
+  /** `degraded`: the cache store is unreachable and reads fall back to the database. */
+  cache: CacheHealth;
   /** Present on 503 only, in the API's usual error format. */
   errors?: Record<string, string[]>;
 }
 
 @ApiTags('Health')
+// A load balancer probes these every few seconds from one address: never limited.
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger('Health');
@@ -42,6 +49,7 @@ export class HealthController {
     private readonly prisma: PrismaService,
     private readonly connection: DatabaseConnection,
     private readonly schema: SchemaStatusService,
+    private readonly cache: ReadThroughCache,
   ) {}
 
   @Get('live')
@@ -82,6 +90,7 @@ export class HealthController {
   }
 
   private async readiness(reply: FastifyReply): Promise<ReadinessBody> {
+    const cache = await this.cache.check();
     const embedded = this.connection.embedded;
     const started = performance.now();
     try {
@@ -91,6 +100,7 @@ export class HealthController {
         status: 'error',
         database: { status: 'down', embedded },
         schema: { status: 'unknown' },
+        cache,
         errors: { database: ['is unreachable'] },
       });
     }
@@ -109,6 +119,7 @@ export class HealthController {
         status: 'error',
         database,
         schema: { status: 'unknown' },
+        cache,
         errors: { schema: ['could not be checked'] },
       });
     }
@@ -120,10 +131,11 @@ export class HealthController {
         status: 'error',
         database,
         schema: { status: 'not-current', pending: migrations.pending, failed: migrations.failed },
+        cache,
         errors: { schema: errors },
       });
     }
-    return { status: 'ok', database, schema: { status: 'current', migrations: migrations.applied.length } };
+    return { status: 'ok', database, schema: { status: 'current', migrations: migrations.applied.length }, cache };
   }
 
   private unavailable(reply: FastifyReply, body: ReadinessBody): ReadinessBody {

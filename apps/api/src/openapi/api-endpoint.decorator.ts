@@ -16,6 +16,8 @@ const ERROR_DESCRIPTIONS: Partial<Record<number, string>> = {
   [HttpStatus.NOT_FOUND]: 'Not found: the error key names the resource (article, profile, comment)',
   [HttpStatus.CONFLICT]: 'Conflict: the value is already taken',
   [HttpStatus.UNPROCESSABLE_ENTITY]: 'Validation failed: each key names a field',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'Too many attempts: retry after the Retry-After header (docs/rate-limits.md)',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'Busy or a dependency unreachable: retry after the Retry-After header',
 };
 
 export interface ApiEndpointOptions {

@@ -18,8 +18,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       'The RealWorld "Conduit" API as implemented by this project. Errors always have the shape ' +
         '`{"errors": {"<field>": ["<message>"]}}`. Besides the statuses listed per operation, any ' +
         'request with a body may get 400 (malformed or too deeply nested JSON), 413 (body over the ' +
-        "route's limit) or 415 (not JSON), and any request 503 with `Retry-After` when the database " +
-        'is busy. Send `Accept: application/hal+json` for HAL links.',
+        "route's limit) or 415 (not JSON); any request may get 429 with `Retry-After` over a rate " +
+        'limit, and 503 with `Retry-After` when the database is busy. Send `Accept: application/hal+json` ' +
+        'for HAL links.',
     )
     .setVersion('2.0.0')
     .addServer('/api')

@@ -1,11 +1,13 @@
 /**
  * @roadmap design.ddd
- * Look at a domain value that every transport shares: a profile as one user sees another.
+ * Look at a domain value that every transport shares: a profile as one user sees another. Its
+ * `id` is for the services (joining the viewer's follows); presenters never show it.
  */
-/** A user as another user sees them: `following` is always false for an anonymous reader. */
 export interface Profile {
+  id: number;
   username: string;
   bio: string | null;
   image: string | null;
+  /** Whether the viewer follows this user: always false for an anonymous reader. */
   following: boolean;
 }

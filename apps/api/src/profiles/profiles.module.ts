@@ -7,11 +7,12 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ProfilesController } from './profiles.controller';
 import { ProfilesService } from './profiles.service';
+import { ViewerRelations } from './viewer-relations';
 
 @Module({
   imports: [AuthModule],
   controllers: [ProfilesController],
-  providers: [ProfilesService],
-  exports: [ProfilesService],
+  providers: [ProfilesService, ViewerRelations],
+  exports: [ProfilesService, ViewerRelations],
 })
 export class ProfilesModule {}

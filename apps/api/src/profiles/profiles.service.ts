@@ -1,25 +1,43 @@
 /**
- * @roadmap databases.relational
- * Look at how following is a row in a join table, created and deleted idempotently, and how a
- * username that cannot exist is answered without a query.
+ * @roadmap databases.relational, caching.server-side
+ * Look at how following is a row in a join table, created and deleted idempotently, how a
+ * username that cannot exist is answered without a query, and how the cached profile is the same
+ * for every reader: following someone changes only the reader's own `following`, added per request,
+ * so it invalidates nothing.
  */
 import { Injectable } from '@nestjs/common';
+import { ReadThroughCache } from '@capstone/cache';
+import { PROFILES } from '../cache/cache-versions';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
 import { isPossibleUsername } from '../users/user.model';
 import type { Profile } from './profile.model';
-import { profileSelect, toProfile } from './profile.queries';
+import { PROFILE_SELECT, toProfile } from './profile.queries';
+import { ViewerRelations } from './viewer-relations';
 
 @Injectable()
 export class ProfilesService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly viewer: ViewerRelations,
+    private readonly cache: ReadThroughCache,
+  ) {}
 
   async find(username: string, viewerId?: number): Promise<Profile> {
-    const row = isPossibleUsername(username)
-      ? await this.prisma.user.findUnique({ where: { username }, select: profileSelect(viewerId) })
-      : null;
-    if (!row) throw new NotFoundError('profile');
-    return toProfile(row);
+    if (!isPossibleUsername(username)) throw new NotFoundError('profile');
+    const shared = await this.cache.remember({
+      // Usernames compare ignoring case (citext): one entry for "Jake" and "jake".
+      key: `profile:${username.toLowerCase()}`,
+      dependsOn: [PROFILES],
+      // Not found is thrown, so it is never cached: a user who registers later is found at once.
+      load: async () => {
+        const row = await this.prisma.user.findUnique({ where: { username }, select: PROFILE_SELECT });
+        if (!row) throw new NotFoundError('profile');
+        return toProfile(row);
+      },
+    });
+    const [profile] = await this.viewer.withFollowing([shared], viewerId);
+    return profile;
   }
 
   /** Following twice is not an error: the second call changes nothing and answers the same. */

@@ -5,6 +5,7 @@
  */
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { PubliclyCacheable } from '../common/http/http-caching';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
 import { TagsService } from './tags.service';
 
@@ -21,6 +22,7 @@ export class TagsController {
     success: { status: 200, schema: 'TagsResponse', description: 'Tags' },
     errors: [422],
   })
+  @PubliclyCacheable()
   async list() {
     return { tags: await this.tags.popular() };
   }

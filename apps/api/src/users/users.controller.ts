@@ -10,6 +10,7 @@ import { JwtAuthGuard } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { TokenService } from '../auth/token.service';
+import { LimitFailedLogins, RateLimit } from '../rate-limit/rate-limit.decorators';
 import { LoginUserBody, RegisterUserBody, UpdateUserBody } from './dto/user-bodies.dto';
 import { presentUser } from './user.presenter';
 import { UsersService } from './users.service';
@@ -28,9 +29,10 @@ export class UsersController {
     summary: 'Register a new user',
     auth: 'none',
     success: { status: 201, schema: 'UserResponse', description: 'User' },
-    errors: [409, 422],
+    errors: [409, 422, 429, 503],
   })
   @HttpCode(HttpStatus.CREATED)
+  @RateLimit('registration')
   async register(@Body() { user }: RegisterUserBody) {
     const registered = await this.users.register(user);
     return presentUser(registered, await this.tokens.issue(registered.id));
@@ -42,9 +44,11 @@ export class UsersController {
     summary: 'Existing user login',
     auth: 'none',
     success: { status: 200, schema: 'UserResponse', description: 'User' },
-    errors: [401, 422],
+    errors: [401, 422, 429, 503],
   })
   @HttpCode(HttpStatus.OK)
+  @RateLimit('login')
+  @LimitFailedLogins()
   async login(@Body() { user: credentials }: LoginUserBody) {
     const user = await this.users.authenticate(credentials);
     return presentUser(user, await this.tokens.issue(user.id));

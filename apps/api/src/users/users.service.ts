@@ -5,6 +5,8 @@
  * translated into the same conflict).
  */
 import { Injectable } from '@nestjs/common';
+import { ReadThroughCache } from '@capstone/cache';
+import { PROFILES } from '../cache/cache-versions';
 import type { Prisma } from '@capstone/database';
 import { ConflictError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
@@ -23,6 +25,7 @@ export class UsersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly hasher: PasswordHasher,
+    private readonly cache: ReadThroughCache,
   ) {}
 
   async register(input: NewUser): Promise<User> {
@@ -60,7 +63,7 @@ export class UsersService {
     if (!sent) throw new InvalidInputError({ user: [MESSAGES.nothingToChange] });
     const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
     await this.assertAvailable({ email, username: changes.username }, id);
-    return this.prisma.user.update({
+    const updated = await this.prisma.user.update({
       where: { id },
       data: {
         email,
@@ -71,6 +74,10 @@ export class UsersService {
       },
       select: USER_SELECT,
     });
+    // What others see of a user (profile, article and comment authors) is cached: drop it.
+    const publicChange = [changes.username, changes.bio, changes.image].some((value) => value !== undefined);
+    if (publicChange) await this.cache.invalidate(PROFILES);
+    return updated;
   }
 
   /** Throws one 409 naming every field already taken by another user. */

@@ -22,7 +22,7 @@ function spawnBuiltApi(env: NodeJS.ProcessEnv): ChildProcess & { stdout: NodeJS.
     throw new Error(`${MAIN} does not exist: run \`pnpm build\` first (\`pnpm test\` does).`);
   }
   // Start from a clean environment so the test runner's DATABASE_URL does not leak in.
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
   return spawn(process.execPath, [MAIN], {
     env: { ...inherited, NO_COLOR: '1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

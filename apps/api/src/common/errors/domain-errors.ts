@@ -8,7 +8,8 @@
 /** Field or resource name -> messages, e.g. `{ email: ['has already been taken'] }`. */
 export type ErrorDetails = Record<string, string[]>;
 
-export type DomainErrorKind = 'not-found' | 'forbidden' | 'conflict' | 'invalid' | 'unauthenticated' | 'unavailable';
+export type DomainErrorKind =
+  'not-found' | 'forbidden' | 'conflict' | 'invalid' | 'unauthenticated' | 'rate-limited' | 'unavailable';
 
 /**
  * The base of every error a service throws on purpose. `details` is already in the shape the
@@ -74,6 +75,20 @@ export class UnauthenticatedError extends DomainError {
   /** A request token that is missing, malformed, expired or for a user who no longer exists. */
   static token(message: 'is missing' | 'is invalid' | 'has expired'): UnauthenticatedError {
     return new UnauthenticatedError({ token: [message] });
+  }
+}
+
+/**
+ * The caller made more attempts than a limit allows (requests per minute, logins per account).
+ * `key` names what was limited (`requests`, `login`, `registration`...).
+ */
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate-limited';
+  constructor(
+    readonly key: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super({ [key]: [`too many attempts; retry in ${retryAfterSeconds} s`] }, `${key} rate limited`);
   }
 }
 

@@ -22,12 +22,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const bodyLimitBytes = request.routeOptions?.bodyLimit ?? this.defaultBodyLimitBytes;
-    const { status, body, headers, unexpected } = toErrorResponse(exception, { bodyLimitBytes });
+    const { status, body, headers, unexpected, warning } = toErrorResponse(exception, { bodyLimitBytes });
     if (unexpected) {
       this.logger.error(
         `${request.method} ${request.url} failed with ${status}`,
         exception instanceof Error ? exception.stack : exception,
       );
+    } else if (warning) {
+      this.logger.warn(`${request.method} ${request.url} answered ${status}: ${warning}`);
     }
     void reply
       .status(status)

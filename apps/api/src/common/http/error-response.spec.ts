@@ -19,6 +19,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  RateLimitedError,
   UnauthenticatedError,
   UnavailableError,
 } from '../errors/domain-errors';
@@ -59,12 +60,23 @@ describe('toErrorResponse', () => {
       expect(toErrorResponse(error, LIMIT)).toEqual({ status, body, unexpected: false });
     });
 
-    it('answers an unavailable dependency with 503, Retry-After, and flags it for the log', () => {
-      expect(toErrorResponse(new UnavailableError('database', 2), LIMIT)).toEqual({
+    it('answers a rate limit with 429 and Retry-After, not flagged for the log', () => {
+      expect(toErrorResponse(new RateLimitedError('login', 42), LIMIT)).toEqual({
+        status: 429,
+        body: { errors: { login: ['too many attempts; retry in 42 s'] } },
+        headers: { 'retry-after': '42' },
+        unexpected: false,
+      });
+    });
+
+    it('answers an unavailable dependency with 503 and Retry-After, and a warning (no stack) for the log', () => {
+      const cause = new Error('timeout exceeded when trying to connect');
+      expect(toErrorResponse(new UnavailableError('database', 2, { cause }), LIMIT)).toEqual({
         status: 503,
         body: { errors: { database: ['is busy; retry shortly'] } },
         headers: { 'retry-after': '2' },
-        unexpected: true,
+        unexpected: false,
+        warning: 'database busy: timeout exceeded when trying to connect',
       });
     });
 

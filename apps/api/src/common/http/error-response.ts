@@ -6,7 +6,7 @@
  */
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { translateDatabaseError } from '../../database/database-errors';
-import { DomainError, UnavailableError, type DomainErrorKind } from '../errors/domain-errors';
+import { DomainError, RateLimitedError, UnavailableError, type DomainErrorKind } from '../errors/domain-errors';
 
 /** The RealWorld spec's GenericErrorModel: `{"errors": {"<field>": ["<message>"]}}`. */
 export type ErrorBody = { errors: Record<string, string[]> };
@@ -15,8 +15,10 @@ export interface ErrorResponse {
   status: number;
   body: ErrorBody;
   headers?: Record<string, string>;
-  /** True for failures the client did not cause: these get logged with their stack. */
+  /** True for failures the client did not cause and we did not foresee: logged with their stack. */
   unexpected: boolean;
+  /** An operational condition worth a log line but no stack (a busy database, hashing queue full). */
+  warning?: string;
 }
 
 const STATUS_OF: Record<DomainErrorKind, HttpStatus> = {
@@ -25,6 +27,7 @@ const STATUS_OF: Record<DomainErrorKind, HttpStatus> = {
   conflict: HttpStatus.CONFLICT,
   invalid: HttpStatus.UNPROCESSABLE_ENTITY,
   unauthenticated: HttpStatus.UNAUTHORIZED,
+  'rate-limited': HttpStatus.TOO_MANY_REQUESTS,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
@@ -54,11 +57,14 @@ export function toErrorResponse(error: unknown, context: ErrorContext): ErrorRes
 
 function fromDomainError(error: DomainError): ErrorResponse {
   const response: ErrorResponse = { status: STATUS_OF[error.kind], body: { errors: error.details }, unexpected: false };
-  if (error instanceof UnavailableError) {
-    // Tells well-behaved clients and proxies when to try again instead of hammering a busy server.
+  if (error instanceof UnavailableError || error instanceof RateLimitedError) {
+    // Tells well-behaved clients and proxies when to try again instead of hammering the server.
     response.headers = { 'retry-after': String(error.retryAfterSeconds) };
-    // Not the client's fault, and worth an operator's attention.
-    response.unexpected = true;
+  }
+  // Not the client's fault, and worth an operator's attention, but not a bug: no stack trace.
+  if (error instanceof UnavailableError) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    response.warning = `${error.message}${cause}`;
   }
   return response;
 }

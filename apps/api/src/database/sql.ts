@@ -1,0 +1,34 @@
+/**
+ * @roadmap databases.postgresql, scaling.performance, security.sql-injection
+ * Look at the door for hand-written SQL: the hot read paths (lists, an article, tags, the signed-in
+ * user) skip Prisma's per-query compilation and run one parameterised statement on the same pool,
+ * prepared once per connection under a name derived from its text, so Postgres does not plan it
+ * again on every request. Values always travel as parameters ($1, $2...), never inside the text.
+ */
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { QueryResultRow } from '@capstone/database';
+import { PrismaService } from './prisma.service';
+
+@Injectable()
+export class Sql {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Runs `text` with `values` as its parameters and returns the rows, typed as the caller declares. */
+  async rows<Row extends QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
+    const result = await this.prisma.pool.query<Row>({ name: statementName(text), text, values });
+    return result.rows;
+  }
+}
+
+const names = new Map<string, string>();
+
+/** The same text always gets the same name, so each connection prepares it once. */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `q_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    names.set(text, name);
+  }
+  return name;
+}

@@ -1,0 +1,153 @@
+/**
+ * The benchmark's settings. Every knob is an environment variable with a default, and a
+ * command-line flag is just another way to set one (`--articles=500` is `BENCH_ARTICLES=500`), so
+ * `pnpm bench` needs no arguments and a test can shrink the whole run from the outside.
+ */
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '..');
+
+/** What the seeder creates. Part of the database's name, so each combination is seeded once. */
+export interface SeedSizes {
+  articles: number;
+  users: number;
+  /** On average; each article gets 0 to 2×this. */
+  favoritesPerArticle: number;
+  followsPerUser: number;
+  tagsPerArticle: number;
+  /** How many distinct tags the articles draw from. */
+  tagVocabulary: number;
+}
+
+export interface BenchConfig {
+  /** A Postgres server; the bench creates its databases there. */
+  serverUrl: string;
+  /** An explicit database name instead of one made from the sizes (the smoke test uses it). */
+  database?: string;
+  sizes: SeedSizes;
+  redisUrl: string;
+  connections: number;
+  /** Seconds per measured run (fractions allowed). */
+  durationSeconds: number;
+  /** Seconds of load before each measured run, not recorded. */
+  warmupSeconds: number;
+  rounds: number;
+  /** Only these scenarios (all when empty). */
+  scenarios: string[];
+  scaling: boolean;
+  /** The scaling database has this many times the articles (and so the favorites). */
+  scalingFactor: number;
+  resultsPath: string;
+  /** Seed (or check) the databases and stop. */
+  seedOnly: boolean;
+}
+
+/** The variables, their defaults and what they mean: also printed by `--help`. */
+export const VARIABLES: Array<[name: string, fallback: string, meaning: string]> = [
+  ['BENCH_SERVER_URL', 'postgresql://postgres@127.0.0.1:5432/postgres', 'Postgres server to create the databases on'],
+  ['BENCH_DATABASE', 'named after the sizes', 'use this database name instead'],
+  ['BENCH_ARTICLES', '10000', 'articles'],
+  ['BENCH_USERS', '1000', 'users'],
+  ['BENCH_FAVORITES_PER_ARTICLE', '5', 'favorites per article, on average'],
+  ['BENCH_FOLLOWS_PER_USER', '20', 'users each user follows'],
+  ['BENCH_TAGS_PER_ARTICLE', '3', 'tags per article'],
+  ['BENCH_TAG_VOCABULARY', '200', 'distinct tags'],
+  ['BENCH_REDIS_URL', 'redis://127.0.0.1:6379', 'Redis for the cached API'],
+  ['BENCH_CONNECTIONS', '50', 'concurrent connections per run'],
+  ['BENCH_DURATION', '5', 'seconds per measured run'],
+  ['BENCH_WARMUP', '1', 'seconds of unrecorded load before each run'],
+  ['BENCH_ROUNDS', '3', 'rounds (each: every server once, per scenario)'],
+  ['BENCH_SCENARIOS', 'all', 'comma-separated scenario names to run'],
+  ['BENCH_SCALING', '1', '0 skips the 10k-vs-100k list comparison'],
+  ['BENCH_SCALING_FACTOR', '10', 'articles in the scaling database, as a multiple'],
+  ['BENCH_RESULTS', 'bench/results/latest.json', 'where to write the results'],
+  ['BENCH_SEED_ONLY', '0', '1: seed the databases and stop'],
+];
+
+/** `--articles=500`, `--articles 500`, `--no-scaling`, `--seed-only` become BENCH_* variables. */
+export function flagsToEnv(argv: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') continue;
+    const match = /^--(no-)?([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`unknown argument "${arg}" (try --help)`);
+    const [, negated, name, inline] = match;
+    const key = `BENCH_${name.replace(/-/g, '_').toUpperCase()}`;
+    if (!VARIABLES.some(([variable]) => variable === key)) throw new Error(`unknown flag "--${name}" (try --help)`);
+    if (negated) env[key] = '0';
+    else if (inline !== undefined) env[key] = inline;
+    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) env[key] = argv[++i];
+    else env[key] = '1';
+  }
+  return env;
+}
+
+export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
+  const problems: string[] = [];
+  const whole = (name: string, fallback: number, min: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min) problems.push(`${name} must be a whole number >= ${min}`);
+    return Number(raw);
+  };
+  const seconds = (name: string, fallback: number, min: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) < min) problems.push(`${name} must be a number of seconds >= ${min}`);
+    return Number(raw);
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (!['0', '1', 'true', 'false'].includes(raw)) problems.push(`${name} must be 1 or 0`);
+    return raw === '1' || raw === 'true';
+  };
+  const database = env.BENCH_DATABASE?.trim() || undefined;
+  if (database !== undefined && !/^[a-z_][a-z0-9_]{0,55}$/.test(database)) {
+    problems.push('BENCH_DATABASE must be 1 to 56 lower-case letters, digits or _');
+  }
+  const config: BenchConfig = {
+    serverUrl: env.BENCH_SERVER_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/postgres',
+    database,
+    sizes: {
+      articles: whole('BENCH_ARTICLES', 10_000, 1),
+      users: whole('BENCH_USERS', 1_000, 2),
+      favoritesPerArticle: whole('BENCH_FAVORITES_PER_ARTICLE', 5, 0),
+      followsPerUser: whole('BENCH_FOLLOWS_PER_USER', 20, 0),
+      tagsPerArticle: whole('BENCH_TAGS_PER_ARTICLE', 3, 0),
+      tagVocabulary: whole('BENCH_TAG_VOCABULARY', 200, 1),
+    },
+    redisUrl: env.BENCH_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
+    connections: whole('BENCH_CONNECTIONS', 50, 1),
+    durationSeconds: seconds('BENCH_DURATION', 5, 0.1),
+    warmupSeconds: seconds('BENCH_WARMUP', 1, 0),
+    rounds: whole('BENCH_ROUNDS', 3, 1),
+    scenarios: (env.BENCH_SCENARIOS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+    scaling: flag('BENCH_SCALING', true),
+    scalingFactor: whole('BENCH_SCALING_FACTOR', 10, 2),
+    resultsPath: resolve(REPO_ROOT, env.BENCH_RESULTS?.trim() || join('bench', 'results', 'latest.json')),
+    seedOnly: flag('BENCH_SEED_ONLY', false),
+  };
+  if (problems.length > 0) throw new Error(`bad benchmark settings:\n  ${problems.join('\n  ')}`);
+  return config;
+}
+
+export function helpText(): string {
+  const width = Math.max(...VARIABLES.map(([name]) => name.length));
+  const lines = VARIABLES.map(
+    ([name, fallback, meaning]) => `  ${name.padEnd(width)}  ${meaning} [default: ${fallback}]`,
+  );
+  return [
+    'pnpm bench [--flag=value ...]',
+    '',
+    'Every flag sets the variable of the same name: --articles=500 is BENCH_ARTICLES=500,',
+    '--no-scaling is BENCH_SCALING=0, --seed-only is BENCH_SEED_ONLY=1.',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+}
