@@ -4,7 +4,8 @@
 # Look at how the build stages keep the compiler and dev dependencies out of the final image,
 # which runs as the unprivileged `node` user with a HEALTHCHECK on /api/health.
 #
-# The API's production image, built in stages. Each stage starts from an earlier one (or from a
+# The production image of the API and the worker (the same image; the worker's container runs
+# `node apps/worker/dist/main.js` instead), built in stages. Each stage starts from an earlier one (or from a
 # clean base image) and the final image keeps only what `node apps/api/dist/main.js` needs at run
 # time: no compiler, no dev dependencies, no TypeScript sources, no pnpm store.
 #
@@ -75,16 +76,21 @@ RUN pnpm build
 # So: a fresh directory with just the manifests, installed --prod from the store this image
 # already holds (--offline: no network). --ignore-scripts skips the root postinstall (the Prisma
 # client is already compiled into libs/database/dist); pnpm still applies patches/ while linking.
-# Every workspace package the API needs at run time is listed here and in the runtime stage:
-# add apps/worker (and any new lib) to both when it arrives.
+# Every workspace package the API and the worker need at run time is listed here and in the
+# runtime stage: add any new lib to both.
 # -----------------------------------------------------------------------------------------------
 FROM deps AS prod-deps
 WORKDIR /prod
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY patches ./patches
 COPY apps/api/package.json ./apps/api/
+COPY apps/worker/package.json ./apps/worker/
 COPY libs/config/package.json ./libs/config/
 COPY libs/database/package.json ./libs/database/
+COPY libs/cache/package.json ./libs/cache/
+COPY libs/jobs/package.json ./libs/jobs/
+COPY libs/search/package.json ./libs/search/
+COPY libs/mail/package.json ./libs/mail/
 RUN pnpm install --prod --frozen-lockfile --offline --ignore-scripts
 
 # -----------------------------------------------------------------------------------------------
@@ -106,8 +112,15 @@ WORKDIR /app
 COPY --from=prod-deps /prod ./
 # Compiled JavaScript (the Prisma client is inside libs/database/dist/generated/).
 COPY --from=build /app/apps/api/dist ./apps/api/dist
+COPY --from=build /app/apps/worker/dist ./apps/worker/dist
 COPY --from=build /app/libs/config/dist ./libs/config/dist
 COPY --from=build /app/libs/database/dist ./libs/database/dist
+COPY --from=build /app/libs/cache/dist ./libs/cache/dist
+COPY --from=build /app/libs/jobs/dist ./libs/jobs/dist
+COPY --from=build /app/libs/search/dist ./libs/search/dist
+COPY --from=build /app/libs/mail/dist ./libs/mail/dist
+# The email templates are plain files, read at run time.
+COPY --from=build /app/libs/mail/templates ./libs/mail/templates
 # What `prisma migrate deploy` reads: the config (a TypeScript file the CLI loads itself), the
 # schema and migrations, and the one source file prisma.config.ts imports.
 COPY --from=build /app/prisma.config.ts ./

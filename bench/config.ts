@@ -40,7 +40,25 @@ export interface BenchConfig {
   resultsPath: string;
   /** Seed (or check) the databases and stop. */
   seedOnly: boolean;
+  /** Time GET /api/search on Postgres and Sphinx (bench/search.ts). */
+  search: boolean;
+  /** Time the background jobs: no-op throughput and outbox → indexed lag (bench/jobs.ts). */
+  jobs: boolean;
+  /** No-op jobs per measured run of the job throughput. */
+  noopJobs: number;
+  /** WORKER_CONCURRENCY of the worker (and of the bare BullMQ worker it is compared with). */
+  workerConcurrency: number;
+  /** Connections the write ramp of the lag benchmark stops at. */
+  maxWriters: number;
+  /** Only these parts of the benchmark (all when empty): reads, search, jobs. */
+  only: BenchSection[];
 }
+
+export const SECTIONS = ['reads', 'search', 'jobs'] as const;
+export type BenchSection = (typeof SECTIONS)[number];
+
+/** The job ids read back after a run must all still be there: the jobs' retention keeps 10 000. */
+export const MAX_NOOP_JOBS = 10_000;
 
 /** The variables, their defaults and what they mean: also printed by `--help`. */
 export const VARIABLES: Array<[name: string, fallback: string, meaning: string]> = [
@@ -62,6 +80,12 @@ export const VARIABLES: Array<[name: string, fallback: string, meaning: string]>
   ['BENCH_SCALING_FACTOR', '10', 'articles in the scaling database, as a multiple'],
   ['BENCH_RESULTS', 'bench/results/latest.json', 'where to write the results'],
   ['BENCH_SEED_ONLY', '0', '1: seed the databases and stop'],
+  ['BENCH_SEARCH', '1', '0 skips the search latency on Postgres and Sphinx (needs searchd)'],
+  ['BENCH_JOBS', '1', '0 skips the job benchmarks (no-op throughput, outbox → indexed lag)'],
+  ['BENCH_NOOP_JOBS', '2000 × BENCH_DURATION', `no-op jobs per throughput run (at most ${MAX_NOOP_JOBS})`],
+  ['BENCH_WORKER_CONCURRENCY', '5', "the worker's WORKER_CONCURRENCY (and the bare worker's)"],
+  ['BENCH_MAX_WRITERS', '32', 'most concurrent writers the lag benchmark tries'],
+  ['BENCH_ONLY', 'all', `comma-separated parts to run: ${SECTIONS.join(', ')}`],
 ];
 
 /** `--articles=500`, `--articles 500`, `--no-scaling`, `--seed-only` become BENCH_* variables. */
@@ -103,6 +127,21 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     if (!['0', '1', 'true', 'false'].includes(raw)) problems.push(`${name} must be 1 or 0`);
     return raw === '1' || raw === 'true';
   };
+  const list = (name: string) =>
+    (env[name] ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const only = list('BENCH_ONLY');
+  const unknown = only.filter((section) => !(SECTIONS as readonly string[]).includes(section));
+  if (unknown.length > 0) problems.push(`BENCH_ONLY takes ${SECTIONS.join(', ')} (not ${unknown.join(', ')})`);
+  const durationSeconds = seconds('BENCH_DURATION', 5, 0.1);
+  const noopJobs = whole(
+    'BENCH_NOOP_JOBS',
+    Math.min(MAX_NOOP_JOBS, Math.max(200, Math.round(2_000 * durationSeconds))),
+    1,
+  );
+  if (noopJobs > MAX_NOOP_JOBS) problems.push(`BENCH_NOOP_JOBS must be at most ${MAX_NOOP_JOBS}`);
   const database = env.BENCH_DATABASE?.trim() || undefined;
   if (database !== undefined && !/^[a-z_][a-z0-9_]{0,55}$/.test(database)) {
     problems.push('BENCH_DATABASE must be 1 to 56 lower-case letters, digits or _');
@@ -120,20 +159,31 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     },
     redisUrl: env.BENCH_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
     connections: whole('BENCH_CONNECTIONS', 50, 1),
-    durationSeconds: seconds('BENCH_DURATION', 5, 0.1),
+    durationSeconds,
     warmupSeconds: seconds('BENCH_WARMUP', 1, 0),
     rounds: whole('BENCH_ROUNDS', 3, 1),
-    scenarios: (env.BENCH_SCENARIOS ?? '')
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
+    scenarios: list('BENCH_SCENARIOS'),
     scaling: flag('BENCH_SCALING', true),
     scalingFactor: whole('BENCH_SCALING_FACTOR', 10, 2),
     resultsPath: resolve(REPO_ROOT, env.BENCH_RESULTS?.trim() || join('bench', 'results', 'latest.json')),
     seedOnly: flag('BENCH_SEED_ONLY', false),
+    search: flag('BENCH_SEARCH', true),
+    jobs: flag('BENCH_JOBS', true),
+    noopJobs,
+    workerConcurrency: whole('BENCH_WORKER_CONCURRENCY', 5, 1),
+    maxWriters: whole('BENCH_MAX_WRITERS', 32, 1),
+    only: only as BenchSection[],
   };
   if (problems.length > 0) throw new Error(`bad benchmark settings:\n  ${problems.join('\n  ')}`);
   return config;
+}
+
+/** Whether a part of the benchmark runs: listed in BENCH_ONLY (or it is empty) and not switched off. */
+export function runsSection(config: BenchConfig, section: BenchSection): boolean {
+  const listed = config.only.length === 0 || config.only.includes(section);
+  if (section === 'search') return listed && config.search;
+  if (section === 'jobs') return listed && config.jobs;
+  return listed;
 }
 
 export function helpText(): string {
@@ -145,7 +195,7 @@ export function helpText(): string {
     'pnpm bench [--flag=value ...]',
     '',
     'Every flag sets the variable of the same name: --articles=500 is BENCH_ARTICLES=500,',
-    '--no-scaling is BENCH_SCALING=0, --seed-only is BENCH_SEED_ONLY=1.',
+    '--no-scaling is BENCH_SCALING=0, --seed-only is BENCH_SEED_ONLY=1, --only jobs is BENCH_ONLY=jobs.',
     '',
     ...lines,
     '',

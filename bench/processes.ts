@@ -1,7 +1,9 @@
 /**
  * The servers under test, each a child process of its own on a free 127.0.0.1 port: the built API
- * (`node apps/api/dist/main.js`, as `pnpm start` runs it) and the baseline. Started with a clean
- * environment, so a variable in the caller's shell (a pool size, a log level) cannot skew a run.
+ * (`node apps/api/dist/main.js`, as `pnpm start` runs it) and the baseline; and the job workers
+ * (the built `apps/worker/dist/main.js` and a bare BullMQ worker), which listen on no port. All
+ * started with a clean environment, so a variable in the caller's shell (a pool size, a log level)
+ * cannot skew a run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { REPO_ROOT } from './config';
 
 export const API_MAIN = join(REPO_ROOT, 'apps', 'api', 'dist', 'main.js');
 export const BASELINE_MAIN = join(REPO_ROOT, 'bench', 'baseline', 'server.ts');
+export const WORKER_MAIN = join(REPO_ROOT, 'apps', 'worker', 'dist', 'main.js');
 
 /** What a child inherits from us: enough to run node, nothing that configures the servers. */
 const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'SystemRoot'];
@@ -45,15 +48,18 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
+function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(
+    INHERITED.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]!]),
+  );
+}
+
 /** Starts a server with PORT set to a free port and resolves once GET /api/health/ready answers 200. */
 export async function startServer({ name, args, env, timeoutMs = 90_000 }: StartOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const inherited = Object.fromEntries(
-    INHERITED.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]!]),
-  );
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...inherited, NO_COLOR: '1', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { ...inheritedEnv(), NO_COLOR: '1', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -78,6 +84,62 @@ export async function startServer({ name, args, env, timeoutMs = 90_000 }: Start
     throw new Error(`${name} did not start: ${(error as Error).message}\n--- its output ---\n${output}`);
   }
   return server;
+}
+
+/** A process without a port (a job worker): ready once its output matches `ready`. */
+export async function startBackgroundProcess({
+  name,
+  args,
+  env,
+  ready,
+  timeoutMs = 90_000,
+}: StartOptions & { ready: RegExp }): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...inheritedEnv(), NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let seen = false;
+  let onOutput = () => {};
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+    if (!seen && ready.test(output)) seen = true;
+    onOutput();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const handle: ServerProcess = {
+    name,
+    origin: '',
+    pid: child.pid!,
+    output: () => output,
+    stop: () => stopChild(child, exited),
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`it did not log ${ready} within ${timeoutMs} ms`)), timeoutMs);
+      const check = () => {
+        if (seen) {
+          clearTimeout(timer);
+          resolve();
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`it exited (${child.exitCode ?? child.signalCode})`));
+        }
+      };
+      onOutput = check;
+      void exited.then(check);
+      check();
+    });
+  } catch (error) {
+    await handle.stop();
+    throw new Error(`${name} did not start: ${(error as Error).message}\n--- its output ---\n${output}`);
+  } finally {
+    onOutput = () => {};
+  }
+  return handle;
 }
 
 async function waitUntilReady(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,9 +1,11 @@
 /**
  * The shapes of bench/results/latest.json and the tables printed from them.
  */
-import type { SeedSizes } from './config';
+import type { BenchSection, SeedSizes } from './config';
 import type { Difference } from './equality';
+import type { JobsBenchResult } from './jobs';
 import type { RunResult } from './load';
+import type { SearchBenchResult } from './search';
 
 export const SERVERS = ['api-uncached', 'api-cached', 'baseline'] as const;
 export type ServerName = (typeof SERVERS)[number];
@@ -85,10 +87,18 @@ export interface BenchResults {
     postgres?: string;
   };
   settings: { connections: number; durationSeconds: number; warmupSeconds: number; rounds: number; order: string[] };
-  databases: { main: DatabaseInfo; scaling?: DatabaseInfo };
-  equality: { passed: boolean; checks: EqualityCheck[] };
+  /** The parts that ran (BENCH_ONLY, BENCH_SEARCH, BENCH_JOBS). */
+  sections: BenchSection[];
+  /** The seeded databases (none when only the jobs ran: they use a scratch database of their own). */
+  databases: { main?: DatabaseInfo; scaling?: DatabaseInfo };
+  /** Only when the reads ran (the API's answers checked against the baseline's). */
+  equality?: { passed: boolean; checks: EqualityCheck[] };
   scenarios: Record<string, ScenarioResult>;
   scaling?: ScalingResult;
+  /** GET /api/search on Postgres and Sphinx, on the largest database (bench/search.ts). */
+  search?: SearchBenchResult;
+  /** No-op job throughput and outbox → indexed lag (bench/jobs.ts). */
+  jobs?: JobsBenchResult;
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');

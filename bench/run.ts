@@ -5,19 +5,23 @@
  * one after the other in each of several rounds (A B A B, so a slow minute of the machine hits all
  * of them) and the report takes medians. A run that saw a single error or non-2xx answer fails.
  *
- * `pnpm bench` builds the API, then runs this file. See bench/README.md.
+ * `pnpm bench` builds the API and the worker, then runs this file: the reads (API against baseline,
+ * scaling), the search latency (bench/search.ts) and the background jobs (bench/jobs.ts);
+ * `--only reads,jobs` picks parts. See bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { dirname, relative } from 'node:path';
 import { Client } from 'pg';
-import { createRedisClient } from '@capstone/cache';
 import { pgPoolConfigFromUrl } from '@capstone/database';
-import { flagsToEnv, helpText, loadBenchConfig, REPO_ROOT, type BenchConfig } from './config';
+import { flagsToEnv, helpText, loadBenchConfig, REPO_ROOT, runsSection, SECTIONS, type BenchConfig } from './config';
 import { differences, formatDifferences } from './equality';
+import { jobsTable, runJobsBenchmark } from './jobs';
 import { median, runLoad, type RunResult } from './load';
 import { startApi, startBaseline, type ServerProcess } from './processes';
+import { assertRedisReachable, deleteRedisKeys } from './redis';
+import { runSearchBenchmark, searchTable } from './search';
 import {
   scalingTable,
   scenarioTable,
@@ -90,7 +94,6 @@ interface Facts {
   popularTag: string;
   followedAuthor: string;
   reader: string;
-  postgres: string;
 }
 
 async function readFacts(url: string): Promise<Facts> {
@@ -118,46 +121,10 @@ async function readFacts(url: string): Promise<Facts> {
         'nobody',
       ),
       reader: await one(`SELECT username AS v FROM users WHERE id = ${READER_ID}`),
-      postgres: await one("SELECT current_setting('server_version') AS v"),
     };
   } finally {
     await client.end();
   }
-}
-
-async function assertRedisReachable(url: string): Promise<void> {
-  const redis = createRedisClient(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2_000 });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    throw new Error(
-      `the cached API needs Redis, but ${url} is unreachable (${(error as Error).message}). ` +
-        'Start it (docker compose up -d redis) or set BENCH_REDIS_URL.',
-    );
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** SCAN + UNLINK every key under the cached API's prefix. Returns how many were deleted. */
-async function deleteRedisKeys(url: string, prefix: string): Promise<number> {
-  const redis = createRedisClient(url, { lazyConnect: true, retryStrategy: () => null, commandTimeout: 5_000 });
-  redis.on('error', () => {});
-  let deleted = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
 }
 
 async function login(origin: string, email: string): Promise<string> {
@@ -260,6 +227,185 @@ async function measure(
   return result;
 }
 
+interface ReadsContext {
+  primary: SeededDatabase;
+  scaled?: SeededDatabase;
+  jwtSecret: string;
+  /** The cached API's Redis prefix (its keys are deleted by the caller). */
+  keyPrefix: string;
+  /** Every server started goes here, for the caller to stop. */
+  servers: ServerProcess[];
+  problems: string[];
+  results: BenchResults;
+}
+
+/**
+ * Steps 2 to 5: the servers, the equality check, the load per scenario and the scaling comparison.
+ * Fills results.equality, results.scenarios and results.scaling. Returns whether the answers were
+ * equal (nothing is timed otherwise) and the uncached API on the largest database (for search).
+ */
+async function runReadBenchmarks(
+  config: BenchConfig,
+  { primary, scaled, jwtSecret, keyPrefix, servers, problems, results }: ReadsContext,
+): Promise<{ equalityPassed: boolean; postgresApi: ServerProcess }> {
+  // 2. The servers, all at once: two APIs and the baseline on the main database, one API and
+  //    the baseline on the scaling database. One JWT secret for all, so one token works everywhere.
+  await assertRedisReachable(config.redisUrl, 'the cached API');
+  print('starting the servers');
+  // allSettled, not all: a server that fails must not leave the others starting unattended.
+  const launched = await Promise.allSettled([
+    startApi('api-uncached', { databaseUrl: primary.url, jwtSecret }),
+    startApi('api-cached', { databaseUrl: primary.url, jwtSecret, cache: { redisUrl: config.redisUrl, keyPrefix } }),
+    startBaseline('baseline', { databaseUrl: primary.url, jwtSecret }),
+    ...(scaled
+      ? [
+          startApi(`api-uncached ${scaled.sizes.articles}`, { databaseUrl: scaled.url, jwtSecret }),
+          startBaseline(`baseline ${scaled.sizes.articles}`, { databaseUrl: scaled.url, jwtSecret }),
+        ]
+      : []),
+  ]);
+  const started: ServerProcess[] = [];
+  for (const outcome of launched) if (outcome.status === 'fulfilled') started.push(outcome.value);
+  servers.push(...started);
+  const failed = launched.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const [apiUncached, apiCached, baseline, scaledApi, scaledBaseline] = started;
+  const byName: Record<ServerName, ServerProcess> = {
+    'api-uncached': apiUncached,
+    'api-cached': apiCached,
+    baseline,
+  };
+
+  // 3. A signed-in reader, and the same answers from every server before anything is timed.
+  const token = await login(apiUncached.origin, primary.reader.email);
+  const facts = await readFacts(primary.url);
+  const timed = scenarios(facts.slug).filter(
+    (scenario) => config.scenarios.length === 0 || config.scenarios.includes(scenario.name),
+  );
+  if (timed.length === 0) throw new Error(`BENCH_SCENARIOS matched none of: ${scenarios('x').map((s) => s.name)}`);
+  print(`checking that the APIs answer exactly what the baseline answers (${timed.length} scenarios + checks)`);
+  const checks = await checkEquality(
+    [...timed, ...extraChecks(facts)],
+    [
+      ['api-uncached', apiUncached],
+      ['api-cached', apiCached],
+    ],
+    baseline,
+    token,
+  );
+  if (scaled && scaledApi && scaledBaseline) {
+    const [scaledCheck] = await checkEquality(
+      [{ ...timed[0], name: `${timed[0].name} (${scaled.sizes.articles} articles)` }],
+      [['api-uncached', scaledApi]],
+      scaledBaseline,
+      token,
+    );
+    checks.push(scaledCheck);
+  }
+  const equalityPassed = checks.every((check) => check.equal);
+  for (const check of checks) {
+    print(`  ${check.equal ? 'equal    ' : 'DIFFERENT'} ${check.name} (GET ${check.path})`);
+    for (const [server, found] of Object.entries(check.differences)) {
+      if (found.length > 0) print(formatDifferences(found, server, 'baseline'));
+    }
+  }
+  results.equality = { passed: equalityPassed, checks };
+  const postgresApi = scaledApi ?? apiUncached;
+  if (!equalityPassed) return { equalityPassed, postgresApi };
+
+  // 4. The load: per scenario, rounds of uncached API, cached API, baseline; medians.
+  const scalingRuns = scaled ? config.rounds * 2 * 2 * 2 : 0;
+  const context: LoadContext = {
+    config,
+    token,
+    problems,
+    runs: { done: 0, total: timed.length * config.rounds * SERVERS.length + scalingRuns },
+  };
+  print(
+    `\nload: ${config.connections} connections, ${config.durationSeconds} s per run after ` +
+      `${config.warmupSeconds} s of warm-up, ${config.rounds} round(s), ${context.runs.total} runs`,
+  );
+  for (const scenario of timed) {
+    const rounds: Record<ServerName, RunResult[]> = { 'api-uncached': [], 'api-cached': [], baseline: [] };
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const server of SERVERS) {
+        const label = `${scenario.name} round ${round}`;
+        rounds[server].push(await measure(context, label, byName[server], scenario, config.connections));
+      }
+    }
+    const result: ScenarioResult = { path: scenario.path, signedIn: scenario.signedIn, servers: {} };
+    const baselineRate = summarize(rounds.baseline).requestsPerSecond;
+    for (const server of SERVERS) {
+      const summary = summarize(rounds[server]);
+      result.servers[server] = {
+        rounds: rounds[server],
+        median: summary,
+        ratioToBaseline: baselineRate > 0 ? summary.requestsPerSecond / baselineRate : Number.NaN,
+      };
+    }
+    results.scenarios[scenario.name] = result;
+  }
+
+  // 5. Scaling: the anonymous list on the uncached API and the baseline, at both sizes, alone and under load.
+  if (scaled && scaledApi && scaledBaseline) {
+    const request = scenarios(facts.slug)[0];
+    const scaling: ScalingResult = { path: request.path, connections: config.connections, servers: {} };
+    const sides: Array<[ServerName, ServerProcess, ServerProcess]> = [
+      ['api-uncached', apiUncached, scaledApi],
+      ['baseline', baseline, scaledBaseline],
+    ];
+    const runs = new Map<string, { one: RunResult[]; many: RunResult[] }>();
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const [name, small, large] of sides) {
+        for (const [server, articles] of [
+          [small, primary.sizes.articles],
+          [large, scaled.sizes.articles],
+        ] as const) {
+          const key = `${name}/${articles}`;
+          const entry = runs.get(key) ?? { one: [], many: [] };
+          runs.set(key, entry);
+          const label = `scaling ${articles} round ${round}`;
+          entry.one.push(await measure(context, `${label} @1`, server, request, 1));
+          entry.many.push(
+            await measure(context, `${label} @${config.connections}`, server, request, config.connections),
+          );
+        }
+      }
+    }
+    const point = (name: string, articles: number): ScalingPoint => {
+      const entry = runs.get(`${name}/${articles}`)!;
+      return {
+        articles,
+        oneConnection: { rounds: entry.one, median: summarize(entry.one) },
+        manyConnections: { rounds: entry.many, median: summarize(entry.many) },
+      };
+    };
+    for (const [name] of sides) {
+      const small = point(name, primary.sizes.articles);
+      const large = point(name, scaled.sizes.articles);
+      scaling.servers[name] = {
+        small,
+        large,
+        latencyRatio: large.oneConnection.median.p50Ms / small.oneConnection.median.p50Ms,
+        throughputRatio:
+          large.manyConnections.median.requestsPerSecond / small.manyConnections.median.requestsPerSecond,
+      };
+    }
+    results.scaling = scaling;
+  }
+  return { equalityPassed, postgresApi };
+}
+
+async function serverVersion(url: string): Promise<string> {
+  const client = new Client(pgPoolConfigFromUrl(url));
+  await client.connect();
+  try {
+    return (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -267,13 +413,21 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadBenchConfig({ ...process.env, ...flagsToEnv(argv) });
+  const sections = SECTIONS.filter((section) => runsSection(config, section));
+  if (sections.length === 0) throw new Error('nothing to run: BENCH_ONLY names only parts switched off');
+  const runReads = sections.includes('reads');
+  const runSearch = sections.includes('search');
+  const runJobs = sections.includes('jobs');
   const started = performance.now();
   const problems: string[] = [];
   const servers: ServerProcess[] = [];
   const keyPrefix = `capstone-bench:${randomBytes(6).toString('hex')}:`;
   let cachedApiStarted = false;
+  /** The job benchmark's clean-up while it runs (its processes, scratch database and Redis keys). */
+  const pendingCleanups = new Set<() => Promise<void>>();
 
   const cleanUp = async () => {
+    await Promise.all([...pendingCleanups].map((cleanup) => cleanup()));
     await Promise.all(servers.map((server) => server.stop()));
     servers.length = 0;
     if (cachedApiStarted) {
@@ -293,82 +447,25 @@ async function main(): Promise<number> {
   process.once('SIGTERM', interrupted);
 
   try {
-    // 1. The databases: seeded once per combination of sizes, reused afterwards.
-    const seedStarted = performance.now();
+    // 1. The databases: seeded once per combination of sizes, reused afterwards. The jobs need
+    //    none of them (they make an empty one of their own).
     const log = (line: string) => print(line);
-    const primaryName = config.database ?? databaseNameFor(config.sizes);
-    const primary = await prepareDatabase(config.serverUrl, primaryName, config.sizes, { log });
+    let primary: SeededDatabase | undefined;
     let scaled: SeededDatabase | undefined;
-    if (config.scaling) {
-      const sizes = { ...config.sizes, articles: config.sizes.articles * config.scalingFactor };
-      const name = config.database ? `${config.database}_x${config.scalingFactor}` : databaseNameFor(sizes);
-      scaled = await prepareDatabase(config.serverUrl, name, sizes, { log });
+    if (runReads || runSearch) {
+      const seedStarted = performance.now();
+      const primaryName = config.database ?? databaseNameFor(config.sizes);
+      primary = await prepareDatabase(config.serverUrl, primaryName, config.sizes, { log });
+      if (config.scaling) {
+        const sizes = { ...config.sizes, articles: config.sizes.articles * config.scalingFactor };
+        const name = config.database ? `${config.database}_x${config.scalingFactor}` : databaseNameFor(sizes);
+        scaled = await prepareDatabase(config.serverUrl, name, sizes, { log });
+      }
+      print(`databases ready in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
     }
-    print(`databases ready in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
     if (config.seedOnly) return 0;
 
-    // 2. The servers, all at once: two APIs and the baseline on the main database, one API and
-    //    the baseline on the scaling database. One JWT secret for all, so one token works everywhere.
-    await assertRedisReachable(config.redisUrl);
     const jwtSecret = randomBytes(32).toString('base64');
-    print('starting the servers');
-    cachedApiStarted = true;
-    // allSettled, not all: a server that fails must not leave the others starting unattended.
-    const launched = await Promise.allSettled([
-      startApi('api-uncached', { databaseUrl: primary.url, jwtSecret }),
-      startApi('api-cached', { databaseUrl: primary.url, jwtSecret, cache: { redisUrl: config.redisUrl, keyPrefix } }),
-      startBaseline('baseline', { databaseUrl: primary.url, jwtSecret }),
-      ...(scaled
-        ? [
-            startApi(`api-uncached ${scaled.sizes.articles}`, { databaseUrl: scaled.url, jwtSecret }),
-            startBaseline(`baseline ${scaled.sizes.articles}`, { databaseUrl: scaled.url, jwtSecret }),
-          ]
-        : []),
-    ]);
-    for (const outcome of launched) if (outcome.status === 'fulfilled') servers.push(outcome.value);
-    const failed = launched.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    const [apiUncached, apiCached, baseline, scaledApi, scaledBaseline] = servers;
-    const byName: Record<ServerName, ServerProcess> = {
-      'api-uncached': apiUncached,
-      'api-cached': apiCached,
-      baseline,
-    };
-
-    // 3. A signed-in reader, and the same answers from every server before anything is timed.
-    const token = await login(apiUncached.origin, primary.reader.email);
-    const facts = await readFacts(primary.url);
-    const timed = scenarios(facts.slug).filter(
-      (scenario) => config.scenarios.length === 0 || config.scenarios.includes(scenario.name),
-    );
-    if (timed.length === 0) throw new Error(`BENCH_SCENARIOS matched none of: ${scenarios('x').map((s) => s.name)}`);
-    print(`checking that the APIs answer exactly what the baseline answers (${timed.length} scenarios + checks)`);
-    const checks = await checkEquality(
-      [...timed, ...extraChecks(facts)],
-      [
-        ['api-uncached', apiUncached],
-        ['api-cached', apiCached],
-      ],
-      baseline,
-      token,
-    );
-    if (scaledApi && scaledBaseline) {
-      const [scaledCheck] = await checkEquality(
-        [{ ...timed[0], name: `${timed[0].name} (${scaled!.sizes.articles} articles)` }],
-        [['api-uncached', scaledApi]],
-        scaledBaseline,
-        token,
-      );
-      checks.push(scaledCheck);
-    }
-    const equalityPassed = checks.every((check) => check.equal);
-    for (const check of checks) {
-      print(`  ${check.equal ? 'equal    ' : 'DIFFERENT'} ${check.name} (GET ${check.path})`);
-      for (const [server, found] of Object.entries(check.differences)) {
-        if (found.length > 0) print(formatDifferences(found, server, 'baseline'));
-      }
-    }
-
     const results: BenchResults = {
       ok: false,
       problems,
@@ -381,7 +478,7 @@ async function main(): Promise<number> {
         cpus: cpus(),
         totalMemoryBytes: totalmem(),
         node: process.version,
-        postgres: facts.postgres,
+        postgres: await serverVersion(config.serverUrl),
       },
       settings: {
         connections: config.connections,
@@ -390,17 +487,19 @@ async function main(): Promise<number> {
         rounds: config.rounds,
         order: [...SERVERS],
       },
+      sections,
       databases: {
-        main: { name: primary.name, sizes: primary.sizes, reused: primary.reused, seconds: primary.seconds },
+        ...(primary && {
+          main: { name: primary.name, sizes: primary.sizes, reused: primary.reused, seconds: primary.seconds },
+        }),
         ...(scaled && {
           scaling: { name: scaled.name, sizes: scaled.sizes, reused: scaled.reused, seconds: scaled.seconds },
         }),
       },
-      equality: { passed: equalityPassed, checks },
       scenarios: {},
     };
     const finish = (): number => {
-      results.ok = equalityPassed && problems.length === 0;
+      results.ok = (results.equality?.passed ?? true) && problems.length === 0;
       results.durationSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
       mkdirSync(dirname(config.resultsPath), { recursive: true });
       writeFileSync(config.resultsPath, `${JSON.stringify(results, null, 2)}\n`);
@@ -408,106 +507,86 @@ async function main(): Promise<number> {
       print(`results written to ${shown.startsWith('..') ? config.resultsPath : shown}`);
       return results.ok ? 0 : 1;
     };
-    if (!equalityPassed) {
-      problems.push('the APIs and the baseline answered differently: nothing was timed');
-      console.error('\nThe APIs and the baseline answered differently (above): nothing was timed.');
-      return finish();
+
+    // 2. to 5. The reads: the API against the baseline, and the scaling comparison.
+    let postgresApi: ServerProcess | undefined;
+    if (runReads && primary) {
+      cachedApiStarted = true;
+      const reads = await runReadBenchmarks(config, {
+        primary,
+        scaled,
+        jwtSecret,
+        keyPrefix,
+        servers,
+        problems,
+        results,
+      });
+      if (!reads.equalityPassed) {
+        problems.push('the APIs and the baseline answered differently: nothing was timed');
+        console.error('\nThe APIs and the baseline answered differently (above): nothing was timed.');
+        return finish();
+      }
+      postgresApi = reads.postgresApi;
     }
 
-    // 4. The load: per scenario, rounds of uncached API, cached API, baseline; medians.
-    const scalingRuns = scaled ? config.rounds * 2 * 2 * 2 : 0;
-    const context: LoadContext = {
-      config,
-      token,
-      problems,
-      runs: { done: 0, total: timed.length * config.rounds * SERVERS.length + scalingRuns },
-    };
-    print(
-      `\nload: ${config.connections} connections, ${config.durationSeconds} s per run after ` +
-        `${config.warmupSeconds} s of warm-up, ${config.rounds} round(s), ${context.runs.total} runs`,
-    );
-    for (const scenario of timed) {
-      const rounds: Record<ServerName, RunResult[]> = { 'api-uncached': [], 'api-cached': [], baseline: [] };
-      for (let round = 1; round <= config.rounds; round++) {
-        for (const server of SERVERS) {
-          const label = `${scenario.name} round ${round}`;
-          rounds[server].push(await measure(context, label, byName[server], scenario, config.connections));
-        }
+    // 5b. Search latency on the largest database: Postgres (the API already running there, if
+    //     any) and Sphinx.
+    if (runSearch && primary) {
+      try {
+        results.search = await runSearchBenchmark({
+          config,
+          database: scaled ?? primary,
+          postgresApi,
+          jwtSecret,
+          log: print,
+        });
+      } catch (error) {
+        problems.push(`search: ${(error as Error).message}`);
+        print(`!!! search: ${(error as Error).message}`);
       }
-      const result: ScenarioResult = { path: scenario.path, signedIn: scenario.signedIn, servers: {} };
-      const baselineRate = summarize(rounds.baseline).requestsPerSecond;
-      for (const server of SERVERS) {
-        const summary = summarize(rounds[server]);
-        result.servers[server] = {
-          rounds: rounds[server],
-          median: summary,
-          ratioToBaseline: baselineRate > 0 ? summary.requestsPerSecond / baselineRate : Number.NaN,
-        };
-      }
-      results.scenarios[scenario.name] = result;
     }
 
-    // 5. Scaling: the anonymous list at both sizes, uncached API and baseline, alone and under load.
-    if (scaled && scaledApi && scaledBaseline) {
-      const request = scenarios(facts.slug)[0];
-      const scaling: ScalingResult = { path: request.path, connections: config.connections, servers: {} };
-      const sides: Array<[ServerName, ServerProcess, ServerProcess]> = [
-        ['api-uncached', apiUncached, scaledApi],
-        ['baseline', baseline, scaledBaseline],
-      ];
-      const runs = new Map<string, { one: RunResult[]; many: RunResult[] }>();
-      for (let round = 1; round <= config.rounds; round++) {
-        for (const [name, small, large] of sides) {
-          for (const [server, articles] of [
-            [small, primary.sizes.articles],
-            [large, scaled.sizes.articles],
-          ] as const) {
-            const key = `${name}/${articles}`;
-            const entry = runs.get(key) ?? { one: [], many: [] };
-            runs.set(key, entry);
-            const label = `scaling ${articles} round ${round}`;
-            entry.one.push(await measure(context, `${label} @1`, server, request, 1));
-            entry.many.push(
-              await measure(context, `${label} @${config.connections}`, server, request, config.connections),
-            );
-          }
-        }
+    // 5c. The background jobs: no-op throughput against a bare BullMQ worker, and outbox → indexed
+    //     lag at the highest write rate the API sustains. The reads' servers are stopped first:
+    //     they would only take CPU from the processes measured.
+    if (runJobs) {
+      const readServers = servers.splice(0);
+      await Promise.all(readServers.map((server) => server.stop()));
+      try {
+        results.jobs = await runJobsBenchmark({ config, jwtSecret, log: print, pendingCleanups });
+        problems.push(...results.jobs.problems.map((problem) => `jobs: ${problem}`));
+      } catch (error) {
+        problems.push(`jobs: ${(error as Error).message}`);
+        print(`!!! jobs: ${(error as Error).message}`);
+      } finally {
+        servers.push(...readServers);
       }
-      const point = (name: string, articles: number): ScalingPoint => {
-        const entry = runs.get(`${name}/${articles}`)!;
-        return {
-          articles,
-          oneConnection: { rounds: entry.one, median: summarize(entry.one) },
-          manyConnections: { rounds: entry.many, median: summarize(entry.many) },
-        };
-      };
-      for (const [name] of sides) {
-        const small = point(name, primary.sizes.articles);
-        const large = point(name, scaled.sizes.articles);
-        scaling.servers[name] = {
-          small,
-          large,
-          latencyRatio: large.oneConnection.median.p50Ms / small.oneConnection.median.p50Ms,
-          throughputRatio:
-            large.manyConnections.median.requestsPerSecond / small.manyConnections.median.requestsPerSecond,
-        };
-      }
-      results.scaling = scaling;
     }
 
     // 6. The report.
     print('');
-    print(`Benchmark, ${describeSizes(primary.sizes)}`);
+    if (primary) print(`Benchmark, ${describeSizes(primary.sizes)}`);
     print(
-      `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Postgres ${facts.postgres}; ` +
-        `${config.connections} connections, ${config.durationSeconds} s per run, medians of ${config.rounds} round(s)`,
+      `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Postgres ${results.machine.postgres}; ` +
+        (runReads || runSearch ? `${config.connections} connections, ` : '') +
+        `${config.durationSeconds} s per run, medians of ${config.rounds} round(s)`,
     );
-    print('');
-    print(scenarioTable(results.scenarios));
+    if (runReads) {
+      print('');
+      print(scenarioTable(results.scenarios));
+    }
     if (results.scaling) {
       print('');
       print(`Scaling: GET ${results.scaling.path}, anonymous`);
       print(scalingTable(results.scaling));
+    }
+    if (results.search) {
+      print('');
+      print(searchTable(results.search));
+    }
+    if (results.jobs) {
+      print('');
+      print(jobsTable(results.jobs, config.rounds));
     }
     print('');
     // The servers run with LOG_LEVEL=warn: anything they wrote is worth a look (a cache that lost Redis...).
@@ -517,8 +596,13 @@ async function main(): Promise<number> {
       print(`${server.name} logged ${lines.length > 20 ? `(last 20 of ${lines.length} lines)` : ''}:`);
       for (const line of lines.slice(-20)) print(`  ${line.length > 300 ? `${line.slice(0, 297)}...` : line}`);
     }
+    if (results.jobs && results.jobs.logged.length > 0) {
+      const lines = results.jobs.logged;
+      print(`the job benchmark's worker and API logged ${lines.length > 20 ? `(last 20 of ${lines.length})` : ''}:`);
+      for (const line of lines.slice(-20)) print(`  ${line}`);
+    }
     if (problems.length > 0) {
-      console.error(`FAILED: ${problems.length} run(s) saw errors or non-2xx answers:\n  ${problems.join('\n  ')}`);
+      console.error(`FAILED: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
     }
     return finish();
   } finally {

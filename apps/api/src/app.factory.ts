@@ -11,6 +11,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppConfig } from '@capstone/config';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { applyBodyLimits } from './common/http/body-limit';
 import { useHttpCaching } from './common/http/http-caching';
@@ -66,6 +67,7 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
   await app.register(helmet);
 
   if (config.openApiEnabled) setupOpenApi(app);
+  await mountQueueDashboard(fastify, config);
 
   await app.init();
   await fastify.ready();

@@ -15,6 +15,8 @@ import { ProfilesModule } from './profiles/profiles.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { CacheModule } from './cache/cache.module';
+import { JobsModule } from './jobs/jobs.module';
+import { SearchModule } from './search/search.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
 
@@ -39,12 +41,14 @@ export class AppModule {
         RedisModule,
         RateLimitModule,
         CacheModule,
+        JobsModule,
         HealthModule,
         UsersModule,
         ProfilesModule,
         ArticlesModule,
         CommentsModule,
         TagsModule,
+        SearchModule,
       ],
     };
   }

@@ -5,13 +5,12 @@
  * long, must seed, find the APIs' answers equal to the baseline's, load every server in every
  * scenario and write its results. The numbers themselves mean nothing at this size.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBenchScript } from './support/bench-script';
 import { createScratchDatabase, type ScratchDatabase } from './setup/database-fixtures';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SCENARIOS = ['list-anonymous', 'list-signed-in', 'feed', 'article', 'tags'];
 const SERVERS = ['api-uncached', 'api-cached', 'baseline'];
 
@@ -23,20 +22,8 @@ interface Results {
   scaling?: unknown;
 }
 
-/** Runs the harness as `pnpm bench` does (without the build: `pnpm test` has built already). */
-function runHarness(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  // Nothing from the caller's BENCH_* settings: only what this test asks for.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('BENCH_')));
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'bench/run.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
+/** Runs the harness as `pnpm bench` does. */
+const runHarness = (env: Record<string, string>) => runBenchScript(['bench/run.ts'], env);
 
 describe('the benchmark harness (pnpm bench), at a tiny size', () => {
   let database: ScratchDatabase;
@@ -66,6 +53,9 @@ describe('the benchmark harness (pnpm bench), at a tiny size', () => {
       BENCH_WARMUP: '0.1',
       BENCH_ROUNDS: '1',
       BENCH_SCALING: '0',
+      // Search and jobs have smoke tests of their own.
+      BENCH_SEARCH: '0',
+      BENCH_JOBS: '0',
       BENCH_RESULTS: resultsPath,
     });
     expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });

@@ -2,12 +2,14 @@
  * @roadmap devops.local-development, databases.migrations, testing.e2e
  * Look at how the quick start's promise is tested on the real process: with DATABASE_URL unset
  * the built API starts its own Postgres (in a data directory only its user can read), migrates it
- * and serves real requests, including the case-insensitive usernames its migrations set up; a
+ * and serves real requests, including the case-insensitive usernames its migrations set up; with
+ * no Redis it runs the background jobs itself (a follow's email reaches a real SMTP server); a
  * restart skips the migration CLI; with a bad variable it exits 1 naming the problem.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTestSmtpServer, type TestSmtpServer } from '../../../libs/mail/src/testing/test-smtp-server';
 import { runBuiltApi, type ApiProcess } from './support/api-process';
 
 describe('the API process', () => {
@@ -15,16 +17,22 @@ describe('the API process', () => {
   // Not created yet: the API creates it.
   const dataDir = join(parent, 'pglite');
   let api: ApiProcess | undefined;
+  let smtp: TestSmtpServer;
 
+  beforeAll(async () => {
+    smtp = await startTestSmtpServer();
+  });
   afterAll(async () => {
     await api?.stop();
+    await smtp?.close();
     rmSync(parent, { recursive: true, force: true });
   });
 
-  it('with DATABASE_URL unset, starts on PGlite, applies the migrations, serves register, create and read, and restarts without migrating again', async () => {
-    api = await runBuiltApi({ PORT: '0', PGLITE_DATA_DIR: dataDir, NODE_ENV: 'development' });
+  it('with DATABASE_URL unset, starts on PGlite, applies the migrations, serves register, create and read, runs the jobs itself, and restarts without migrating again', async () => {
+    api = await runBuiltApi({ PORT: '0', PGLITE_DATA_DIR: dataDir, NODE_ENV: 'development', SMTP_URL: smtp.url });
     expect(api.output()).toContain('DATABASE_URL is not set: using the embedded Postgres (PGlite)');
     expect(api.output()).toContain("REDIS_URL is not set: caching in this process's memory");
+    expect(api.output()).toContain('background jobs run inside this API process, after each write commits');
     expect(api.output()).toMatch(/\d+ migration\(s\) applied/);
     // Like Postgres's own data directory: no access for other users.
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
@@ -86,6 +94,24 @@ describe('the API process', () => {
     );
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 409)).toHaveLength(variants.length - 1);
+
+    // No Redis, no worker: the API relays its own outbox, and the follow's email still goes out.
+    const winner = statuses.findIndex((status) => status === 201);
+    const login = await fetch(`${api.baseUrl}/users/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ user: { email: `race${winner}@example.com`, password: 'long enough password' } }),
+    });
+    expect(login.status).toBe(200);
+    const { user: racer } = (await login.json()) as { user: { token: string; username: string } };
+    const followed = await fetch(`${api.baseUrl}/profiles/embedded/follow`, {
+      method: 'POST',
+      headers: { authorization: `Token ${racer.token}` },
+    });
+    expect(followed.status).toBe(200);
+    const [mail] = await smtp.waitForMessages(1, 10_000);
+    expect(mail.envelope.to).toEqual(['embedded@example.com']);
+    expect(mail.parsed.subject).toBe(`${racer.username} is now following you on Conduit`);
 
     // SIGTERM stops the server and the embedded database cleanly.
     expect(await api.stop()).toBe(0);

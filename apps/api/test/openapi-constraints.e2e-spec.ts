@@ -158,11 +158,15 @@ describe('the OpenAPI document states every validation rule', () => {
     for (const [dto, rules] of dtos) {
       if (schemaNameOf(dto)) continue;
       const checkedRules = rules.filter((r) => !STRUCTURAL.includes(r.type) && !STRUCTURAL.includes(r.name ?? ''));
+      // A parameter is optional exactly when its DTO field is (IsOptional / ValidateIf), as for bodies.
+      const optional = new Set(rules.filter((r) => r.type === 'conditionalValidation').map((r) => r.propertyName));
       const matching = operations.filter((operation) =>
         checkedRules.every((rule) => {
           const parameter = operation.parameters?.find((p) => p.in === 'query' && p.name === rule.propertyName);
           return (
-            parameter !== undefined && parameter.required !== true && problemsWith(rule, parameter.schema).length === 0
+            parameter !== undefined &&
+            (parameter.required === true) === !optional.has(rule.propertyName) &&
+            problemsWith(rule, parameter.schema).length === 0
           );
         }),
       );

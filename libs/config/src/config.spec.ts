@@ -380,6 +380,71 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('search, mail, jobs and the operations pages', () => {
+    it('defaults: Postgres search, mail to the log, no admin pages, sane job settings', () => {
+      const config = loadConfig({});
+      expect(config.search).toEqual({ engine: 'postgres', elasticsearchIndex: 'capstone-articles' });
+      expect(config.mail).toEqual({ from: 'Conduit <no-reply@conduit.localhost>' });
+      expect(config.admin).toBeUndefined();
+      expect(config.publicUrl).toBe('http://localhost:3000');
+      expect(config.jobs).toEqual({
+        concurrency: 5,
+        attempts: 8,
+        backoffMs: 1000,
+        outboxPollIntervalMs: 500,
+        outboxRetentionDays: 7,
+        shutdownTimeoutMs: 10_000,
+        lockDurationMs: 30_000,
+        mode: 'in-process',
+        digestCron: '0 8 * * 1',
+      });
+    });
+
+    it('parses a complete set', () => {
+      const config = loadConfig({
+        SEARCH_ENGINE: 'sphinx',
+        SPHINX_URL: 'mysql://127.0.0.1:9306',
+        SMTP_URL: 'smtp://user:secret@127.0.0.1:1025',
+        ADMIN_USER: 'ops',
+        ADMIN_PASSWORD: 'a long admin password',
+        PUBLIC_URL: 'https://conduit.example.com/',
+      });
+      expect(config.search.engine).toBe('sphinx');
+      expect(config.search.sphinxUrl).toBe('mysql://127.0.0.1:9306');
+      expect(config.mail.smtpUrl).toBe('smtp://user:secret@127.0.0.1:1025');
+      expect(config.admin).toEqual({ user: 'ops', password: 'a long admin password' });
+      expect(config.publicUrl).toBe('https://conduit.example.com');
+    });
+
+    it.each([
+      [{ SEARCH_ENGINE: 'sphinx' }, 'SPHINX_URL: is required when SEARCH_ENGINE=sphinx'],
+      [{ SEARCH_ENGINE: 'elasticsearch' }, 'ELASTICSEARCH_NODE: is required when SEARCH_ENGINE=elasticsearch'],
+      [{ SEARCH_ENGINE: 'solr' }, 'SEARCH_ENGINE:'],
+      [{ ADMIN_USER: 'ops' }, 'ADMIN_PASSWORD: is required with ADMIN_USER'],
+      [{ ADMIN_PASSWORD: 'a long admin password' }, 'ADMIN_USER: is required with ADMIN_PASSWORD'],
+      [{ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD: must be at least 12 characters'],
+      [{ SMTP_URL: 'http://mail:25' }, 'SMTP_URL: must be a smtp:// or smtps:// URL'],
+      [{ DIGEST_CRON: 'every monday' }, 'DIGEST_CRON: must be a 5-field cron expression'],
+      [{ JOBS_MODE: 'worker' }, 'JOBS_MODE: worker needs REDIS_URL and DATABASE_URL'],
+    ])('refuses %j', (env, message) => {
+      const problems = problemsFor(env as NodeJS.ProcessEnv);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(message);
+    });
+
+    it('runs jobs in a worker when Redis and a database server are configured, else in the API', () => {
+      const both = { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgresql://postgres@127.0.0.1/x' };
+      expect(loadConfig(both).jobs.mode).toBe('worker');
+      expect(loadConfig({ REDIS_URL: both.REDIS_URL }).jobs.mode).toBe('in-process');
+      expect(loadConfig({ ...both, JOBS_MODE: 'in-process' }).jobs.mode).toBe('in-process');
+    });
+
+    it('never shows the admin password or SMTP credentials', () => {
+      const problems = problemsFor({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'short', SMTP_URL: 'http://u:hunter2@x' });
+      expect(problems.join('\n')).not.toMatch(/short|hunter2/);
+    });
+  });
+
   describe('secrets never appear in a message', () => {
     it('redacts a JWT_SECRET that is too short', () => {
       const secret = 'hunter2-short-secret';

@@ -106,6 +106,11 @@ const proxyList = z
     ),
   );
 
+const urlWithScheme = (schemes: string[], example: string) =>
+  z.string().refine((value) => URL.canParse(value) && schemes.includes(new URL(value).protocol.slice(0, -1)), {
+    message: `must be a ${schemes.map((scheme) => `${scheme}://`).join(' or ')} URL, e.g. ${example}`,
+  });
+
 const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/.+/.test(value) && URL.canParse(value), {
   message: 'must be a postgres:// or postgresql:// URL, e.g. postgresql://postgres@127.0.0.1:5432/capstone',
 });
@@ -162,6 +167,39 @@ const envSchema = z.object({
   // One core left to the event loop: measured, a login flood then barely slows other requests.
   PASSWORD_HASHING_CONCURRENCY: wholeNumber(1, 256, '').default(Math.max(1, Math.min(4, availableParallelism() - 1))),
   PASSWORD_HASHING_QUEUE: wholeNumber(0, 100_000, '').default(32),
+  // Where the API's links point (emails): the address users reach the app at.
+  PUBLIC_URL: urlWithScheme(['http', 'https'], 'https://conduit.example.com').default('http://localhost:3000'),
+  SEARCH_ENGINE: z.enum(['postgres', 'sphinx', 'elasticsearch']).default('postgres'),
+  SPHINX_URL: urlWithScheme(['mysql'], 'mysql://127.0.0.1:9306').optional(),
+  ELASTICSEARCH_NODE: urlWithScheme(['http', 'https'], 'http://127.0.0.1:9200').optional(),
+  ELASTICSEARCH_INDEX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'must be a lower-case Elasticsearch index name')
+    .default('capstone-articles'),
+  // Unset: emails are written to the log instead of sent (said at start-up).
+  SMTP_URL: urlWithScheme(['smtp', 'smtps'], 'smtp://user:password@127.0.0.1:1025').optional(),
+  MAIL_FROM: z.string().min(3).default('Conduit <no-reply@conduit.localhost>'),
+  // Both or neither: the queue dashboard is off without them.
+  ADMIN_USER: z
+    .string()
+    .regex(/^[^:]{1,64}$/, 'must be 1 to 64 characters, no colon')
+    .optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  WORKER_CONCURRENCY: wholeNumber(1, 100, '').default(5),
+  JOB_ATTEMPTS: wholeNumber(1, 100, '').default(8),
+  JOB_BACKOFF_MS: wholeNumber(10, 3_600_000, ' of milliseconds').default(1_000),
+  OUTBOX_POLL_INTERVAL_MS: wholeNumber(10, 60_000, ' of milliseconds').default(500),
+  OUTBOX_RETENTION_DAYS: wholeNumber(1, 3650, ' of days').default(7),
+  WORKER_SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, ' of milliseconds').default(10_000),
+  // A worker that dies mid-job holds it this long; then another worker (or it, restarted) takes it again.
+  JOB_LOCK_DURATION_MS: wholeNumber(500, 600_000, ' of milliseconds').default(30_000),
+  // auto: a worker process when Redis and a database server are configured, else inside the API.
+  JOBS_MODE: z.enum(['auto', 'worker', 'in-process']).default('auto'),
+  // Cron (minute hour day month weekday), in UTC: Mondays at 08:00 by default.
+  DIGEST_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, 'must be a 5-field cron expression, e.g. "0 8 * * 1"')
+    .default('0 8 * * 1'),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -207,6 +245,43 @@ export interface RateLimitConfig {
   loginFailuresPerAccount: number;
 }
 
+export interface SearchConfig {
+  /** postgres: full-text search in the database itself; sphinx and elasticsearch: external servers fed by the worker. */
+  engine: 'postgres' | 'sphinx' | 'elasticsearch';
+  sphinxUrl?: string;
+  elasticsearchNode?: string;
+  elasticsearchIndex: string;
+}
+
+export interface MailConfig {
+  /** Unset: messages are written to the log instead of sent. */
+  smtpUrl?: string;
+  from: string;
+}
+
+export interface JobsConfig {
+  /** Jobs a worker runs at once per queue. */
+  concurrency: number;
+  /** Attempts per job before it is kept as failed (the dead-letter view). */
+  attempts: number;
+  /** First retry delay; each next one doubles, with jitter. */
+  backoffMs: number;
+  /** How often the outbox relay looks for rows when no notification woke it. */
+  outboxPollIntervalMs: number;
+  /** Sent outbox rows older than this are purged. */
+  outboxRetentionDays: number;
+  /** How long a stopping worker waits for its active jobs. */
+  shutdownTimeoutMs: number;
+  /** How long a job stays locked to a worker that stopped answering (stall detection). */
+  lockDurationMs: number;
+  /**
+   * Where the outbox is relayed and jobs run: a separate worker process (Redis and a database
+   * server needed), or the API process itself (the embedded quick start).
+   */
+  mode: 'worker' | 'in-process';
+  digestCron: string;
+}
+
 export interface PasswordHashingConfig {
   /** argon2 hashes or verifications running at once; each takes ~19 MiB and a core for tens of ms. */
   concurrency: number;
@@ -245,6 +320,13 @@ export class AppConfig {
   /** Proxies (addresses, CIDR ranges, `loopback`...) whose X-Forwarded-For is believed; empty: none. */
   readonly trustProxy!: string[];
   readonly passwordHashing!: PasswordHashingConfig;
+  /** The address users reach the app at, for links in emails. */
+  readonly publicUrl!: string;
+  readonly search!: SearchConfig;
+  readonly mail!: MailConfig;
+  /** HTTP Basic credentials of the operations pages (queue dashboard); undefined: those pages are off. */
+  readonly admin?: { user: string; password: string };
+  readonly jobs!: JobsConfig;
 }
 
 export class ConfigError extends Error {
@@ -321,6 +403,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     trustProxy: vars.TRUST_PROXY ?? [],
     passwordHashing: { concurrency: vars.PASSWORD_HASHING_CONCURRENCY, queue: vars.PASSWORD_HASHING_QUEUE },
+    publicUrl: vars.PUBLIC_URL.replace(/\/+$/, ''),
+    search: {
+      engine: vars.SEARCH_ENGINE,
+      sphinxUrl: vars.SPHINX_URL,
+      elasticsearchNode: vars.ELASTICSEARCH_NODE,
+      elasticsearchIndex: vars.ELASTICSEARCH_INDEX,
+    },
+    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
+    admin:
+      vars.ADMIN_USER && vars.ADMIN_PASSWORD ? { user: vars.ADMIN_USER, password: vars.ADMIN_PASSWORD } : undefined,
+    jobs: {
+      concurrency: vars.WORKER_CONCURRENCY,
+      attempts: vars.JOB_ATTEMPTS,
+      backoffMs: vars.JOB_BACKOFF_MS,
+      outboxPollIntervalMs: vars.OUTBOX_POLL_INTERVAL_MS,
+      outboxRetentionDays: vars.OUTBOX_RETENTION_DAYS,
+      shutdownTimeoutMs: vars.WORKER_SHUTDOWN_TIMEOUT_MS,
+      lockDurationMs: vars.JOB_LOCK_DURATION_MS,
+      mode:
+        vars.JOBS_MODE === 'auto' ? (vars.REDIS_URL && vars.DATABASE_URL ? 'worker' : 'in-process') : vars.JOBS_MODE,
+      digestCron: vars.DIGEST_CRON,
+    },
   });
 }
 
@@ -346,6 +450,22 @@ function crossFieldProblems(present: Record<string, string | undefined>): string
       );
     }
   }
+  const engine = value('SEARCH_ENGINE');
+  if (engine === 'sphinx' && !present.SPHINX_URL) {
+    problems.push('SPHINX_URL: is required when SEARCH_ENGINE=sphinx (e.g. mysql://127.0.0.1:9306)');
+  }
+  if (engine === 'elasticsearch' && !present.ELASTICSEARCH_NODE) {
+    problems.push('ELASTICSEARCH_NODE: is required when SEARCH_ENGINE=elasticsearch (e.g. http://127.0.0.1:9200)');
+  }
+  if (Boolean(present.ADMIN_USER) !== Boolean(present.ADMIN_PASSWORD)) {
+    const missing = present.ADMIN_USER ? 'ADMIN_PASSWORD' : 'ADMIN_USER';
+    problems.push(
+      `${missing}: is required with ${missing === 'ADMIN_USER' ? 'ADMIN_PASSWORD' : 'ADMIN_USER'} (both or neither)`,
+    );
+  }
+  if (value('JOBS_MODE') === 'worker' && (!present.REDIS_URL || !present.DATABASE_URL)) {
+    problems.push('JOBS_MODE: worker needs REDIS_URL and DATABASE_URL (a worker process shares both with the API)');
+  }
   const bodyLimit = value('BODY_LIMIT_BYTES');
   const articleBodyLimit = value('ARTICLE_BODY_LIMIT_BYTES');
   if (bodyLimit !== undefined && articleBodyLimit !== undefined && articleBodyLimit < bodyLimit) {
@@ -359,7 +479,7 @@ function crossFieldProblems(present: Record<string, string | undefined>): string
 function redact(name: string, value: string | undefined): string {
   if (value === undefined) return '';
   if (/SECRET|PASSWORD/.test(name)) return '***';
-  if (name === 'DATABASE_URL' || name === 'REDIS_URL') {
+  if (['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SPHINX_URL', 'ELASTICSEARCH_NODE'].includes(name)) {
     if (URL.canParse(value)) {
       const url = new URL(value);
       if (url.password) {

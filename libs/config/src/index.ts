@@ -5,6 +5,9 @@ export {
   loadConfig,
   type CacheConfig,
   type DatabaseConfig,
+  type JobsConfig,
+  type MailConfig,
+  type SearchConfig,
   type PasswordHashingConfig,
   type RateLimitConfig,
 } from './config';

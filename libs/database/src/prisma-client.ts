@@ -24,6 +24,12 @@ export interface CreatePrismaClientOptions {
   lockTimeoutMs?: number;
   /** Postgres `idle_in_transaction_session_timeout`. Unset or 0: the server's setting. */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * Every connection is the same server session (the embedded PGlite behind its socket): a new
+   * connection finds the prepared statements of the one before it, and named statements would
+   * collide ("prepared statement ... already exists"). Each new connection drops them first.
+   */
+  sharedSession?: boolean;
 }
 
 /** node-postgres pool options for these settings. */
@@ -87,6 +93,10 @@ export function createPoolAndAdapter(
   options: CreatePrismaClientOptions = {},
 ): { pool: Pool; adapter: PrismaPg } {
   const pool = createPgPool(pgPoolConfigFromUrl(databaseUrl, pgPoolOptions(options)));
+  if (options.sharedSession) {
+    // Queued on the client before anything its first user sends. A failure shows in that user's query.
+    pool.on('connect', (client: PoolClient) => void client.query('DEALLOCATE ALL').catch(() => undefined));
+  }
   // The adapter ends a pool it was given only when asked to (on $disconnect).
   return { pool, adapter: new PrismaPg(pool, { disposeExternalPool: true }) };
 }

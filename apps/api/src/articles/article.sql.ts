@@ -144,3 +144,16 @@ export async function selectArticleBySlug(sql: Sql, slug: string): Promise<Artic
   );
   return row ? { ...toSummary(row), body: row.body! } : undefined;
 }
+
+/**
+ * The articles with these ids as list items (no body), in no particular order; ids with no
+ * article are absent. Search (search.service.ts) finds ids in its engine and shows them with this.
+ */
+export async function selectArticleSummariesByIds(sql: Sql, ids: number[]): Promise<ArticleSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.rows<ArticleRow>(
+    `SELECT ${articleColumns(false)} FROM articles a JOIN users u ON u.id = a.author_id WHERE a.id = ANY($1::int[])`,
+    [ids],
+  );
+  return rows.map(toSummary);
+}

@@ -1,7 +1,8 @@
 /**
  * @roadmap databases.transactions, security.authorization, apis.pagination, caching.server-side
- * Look at how an article and its tags are written in one Prisma transaction, how the owner check
- * comes after the existence check (404 before 403), and how reads go: the part every reader shares
+ * Look at how an article, its tags and the event others react to (the outbox row) are written in
+ * one Prisma transaction, how the owner check comes after the existence check (404 before 403),
+ * and how reads go: the part every reader shares
  * is read with one hand-written SQL statement (article.sql.ts) and cached, the reader's own
  * `favorited`/`following` is added per request, and every write invalidates what it changed right
  * after it commits. Every method takes and returns plain values, so REST, GraphQL and jobs all
@@ -9,6 +10,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { ReadThroughCache } from '@capstone/cache';
+import { outboxRow } from '@capstone/jobs';
 import type { Prisma } from '@capstone/database';
 import { ARTICLES, articleVersion, PROFILES, TAGS } from '../cache/cache-versions';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
@@ -24,7 +26,6 @@ import {
   type ArticleChanges,
   type ArticleFilter,
   type ArticlePage,
-  type ArticleSummary,
   type NewArticle,
 } from './article.model';
 import { selectArticleBySlug, selectArticlePage } from './article.sql';
@@ -50,13 +51,19 @@ export class ArticlesService {
       dependsOn: [ARTICLES, PROFILES],
       load: () => selectArticlePage(this.sql, { tag, author, favorited }, page),
     });
-    return { articles: await this.forViewer(shared.articles, viewerId), articlesCount: shared.articlesCount };
+    return {
+      articles: await this.viewer.withArticleState(shared.articles, viewerId),
+      articlesCount: shared.articlesCount,
+    };
   }
 
   /** Articles by the authors `viewerId` follows, newest first. Personal, so never cached. */
   async feed(page: PageRequest, viewerId: number): Promise<ArticlePage> {
     const shared = await selectArticlePage(this.sql, { followedBy: viewerId }, page);
-    return { articles: await this.forViewer(shared.articles, viewerId), articlesCount: shared.articlesCount };
+    return {
+      articles: await this.viewer.withArticleState(shared.articles, viewerId),
+      articlesCount: shared.articlesCount,
+    };
   }
 
   async findBySlug(slug: string, viewerId?: number): Promise<Article> {
@@ -71,7 +78,7 @@ export class ArticlesService {
         return article;
       },
     });
-    const [article] = await this.forViewer([shared], viewerId);
+    const [article] = await this.viewer.withArticleState([shared], viewerId);
     return article;
   }
 
@@ -89,6 +96,8 @@ export class ArticlesService {
             select: { id: true },
           });
           await replaceTags(tx, id, tags);
+          // In the same transaction: the article exists if and only if its event does.
+          await tx.outboxEvent.create({ data: outboxRow({ type: 'article.published', articleId: id }) });
         });
       } catch (error) {
         // Another request took the same slug between our check and our insert: try another.
@@ -115,6 +124,7 @@ export class ArticlesService {
         data: { title: changes.title, description: changes.description, body: changes.body, updatedAt: new Date() },
       });
       if (tags !== undefined) await replaceTags(tx, id, tags);
+      await tx.outboxEvent.create({ data: outboxRow({ type: 'article.updated', articleId: id }) });
     });
     await this.cache.invalidate(articleVersion(slug), ARTICLES, ...(tags === undefined ? [] : [TAGS]));
     return this.findBySlug(slug, userId);
@@ -122,7 +132,10 @@ export class ArticlesService {
 
   async delete(slug: string, userId: number): Promise<void> {
     const { id } = await this.findOwned(slug, userId);
-    await this.prisma.article.delete({ where: { id } });
+    await this.prisma.$transaction([
+      this.prisma.article.delete({ where: { id } }),
+      this.prisma.outboxEvent.create({ data: outboxRow({ type: 'article.deleted', articleId: id }) }),
+    ]);
     await this.cache.invalidate(articleVersion(slug), ARTICLES, TAGS);
   }
 
@@ -142,21 +155,6 @@ export class ArticlesService {
     const { count } = await this.prisma.favorite.deleteMany({ where: { userId, articleId: id } });
     if (count > 0) await this.cache.invalidate(articleVersion(slug), ARTICLES);
     return this.findBySlug(slug, userId);
-  }
-
-  /** The shared articles with the reader's own `favorited` and `author.following` applied. */
-  private async forViewer<T extends ArticleSummary>(articles: T[], viewerId: number | undefined): Promise<T[]> {
-    if (viewerId === undefined || articles.length === 0) return articles;
-    const { favorited, followed } = await this.viewer.relationsTo(
-      articles.map((article) => article.id),
-      articles.map((article) => article.author.id),
-      viewerId,
-    );
-    return articles.map((article) => ({
-      ...article,
-      favorited: favorited.has(article.id),
-      author: { ...article.author, following: followed.has(article.author.id) },
-    }));
   }
 
   /** 404 when there is no such article, 403 when it belongs to someone else. */

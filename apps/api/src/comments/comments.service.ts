@@ -5,6 +5,7 @@
  * never returns more than a page of comments however long the thread.
  */
 import { Injectable } from '@nestjs/common';
+import { outboxRow } from '@capstone/jobs';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors';
 import type { PageRequest } from '../common/pagination';
 import { PrismaService } from '../database/prisma.service';
@@ -43,10 +44,14 @@ export class CommentsService {
 
   async add(slug: string, authorId: number, body: string): Promise<Comment> {
     const articleId = await this.articleIdOf(slug);
-    return toComment(
-      // The author of a new comment is the viewer, who cannot follow themselves.
-      await this.prisma.comment.create({ data: { articleId, authorId, body }, select: commentSelect() }),
-    );
+    const row = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.comment.create({ data: { articleId, authorId, body }, select: commentSelect() });
+      // The article's author is told by the worker: the event commits with the comment, or neither does.
+      await tx.outboxEvent.create({ data: outboxRow({ type: 'comment.added', commentId: created.id, articleId }) });
+      return created;
+    });
+    // The author of a new comment is the viewer, who cannot follow themselves.
+    return toComment(row);
   }
 
   /** `commentId` as a URL or a GraphQL ID carries it: text that does not name a comment is a 404. */

@@ -56,6 +56,7 @@ export class DatabaseConnection {
       statementTimeoutMs,
       lockTimeoutMs,
       idleInTransactionTimeoutMs,
+      sharedSession: this.embedded,
     };
   }
 }

@@ -87,6 +87,26 @@ export const COMPONENT_SCHEMAS = {
     required: ['articles', 'articlesCount'],
     properties: { articles: { type: 'array', items: ref('ArticleListItem') }, articlesCount: { type: 'integer' } },
   },
+  SearchHighlight: {
+    type: 'object',
+    description:
+      'Snippets of the fields where a word matched, as HTML: the text escaped, each match in <mark>...</mark>. ' +
+      'A field without a match is absent.',
+    properties: { title: { type: 'string' }, description: { type: 'string' }, body: { type: 'string' } },
+  },
+  SearchResultItem: {
+    type: 'object',
+    required: [...articleRequired, 'highlight'],
+    properties: { ...listItemProperties, highlight: ref('SearchHighlight') },
+  },
+  SearchResultsResponse: {
+    type: 'object',
+    required: ['articles', 'articlesCount'],
+    properties: {
+      articles: { type: 'array', items: ref('SearchResultItem'), description: 'Best match first' },
+      articlesCount: { type: 'integer', description: 'Every match, not just this page' },
+    },
+  },
   SingleCommentResponse: envelope('comment', ref('Comment')),
   MultipleCommentsResponse: envelope('comments', { type: 'array', items: ref('Comment') }),
   TagsResponse: envelope('tags', { type: 'array', items: { type: 'string' } }),

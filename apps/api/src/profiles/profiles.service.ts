@@ -7,6 +7,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { ReadThroughCache } from '@capstone/cache';
+import { outboxRow } from '@capstone/jobs';
 import { PROFILES } from '../cache/cache-versions';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
@@ -44,7 +45,12 @@ export class ProfilesService {
   async follow(username: string, followerId: number): Promise<Profile> {
     const followingId = await this.idOf(username);
     if (followingId === followerId) throw new InvalidInputError({ profile: ['cannot follow yourself'] });
-    await this.prisma.follow.createMany({ data: [{ followerId, followingId }], skipDuplicates: true });
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.follow.createMany({ data: [{ followerId, followingId }], skipDuplicates: true });
+      // Only a new follow is news: following twice tells nobody twice.
+      if (count > 0)
+        await tx.outboxEvent.create({ data: outboxRow({ type: 'user.followed', followerId, followingId }) });
+    });
     return this.find(username, followerId);
   }
 

@@ -63,16 +63,31 @@ export class UsersService {
     if (!sent) throw new InvalidInputError({ user: [MESSAGES.nothingToChange] });
     const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
     await this.assertAvailable({ email, username: changes.username }, id);
-    const updated = await this.prisma.user.update({
-      where: { id },
-      data: {
-        email,
-        username: changes.username,
-        bio: emptyToNull(changes.bio),
-        image: emptyToNull(changes.image),
-        passwordHash: changes.password === undefined ? undefined : await this.hasher.hash(changes.password),
-      },
-      select: USER_SELECT,
+    const passwordHash = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
+    const updated = await this.prisma.$transaction(async (tx) => {
+      const before =
+        changes.username === undefined
+          ? undefined
+          : await tx.user.findUnique({ where: { id }, select: { username: true } });
+      const user = await tx.user.update({
+        where: { id },
+        data: {
+          email,
+          username: changes.username,
+          bio: emptyToNull(changes.bio),
+          image: emptyToNull(changes.image),
+          passwordHash,
+        },
+        select: USER_SELECT,
+      });
+      // External search indexes store the author's name with each article: a new name is an
+      // update of every article of theirs (one outbox row each, in this same transaction).
+      if (before && before.username !== user.username) {
+        await tx.$executeRaw`
+          INSERT INTO outbox_events (type, payload)
+          SELECT 'article.updated', jsonb_build_object('articleId', a.id) FROM articles a WHERE a.author_id = ${id}`;
+      }
+      return user;
     });
     // What others see of a user (profile, article and comment authors) is cached: drop it.
     const publicChange = [changes.username, changes.bio, changes.image].some((value) => value !== undefined);

@@ -4,7 +4,7 @@
  * again to see what the API does while Redis is away: a real server, not a mock.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 
 export interface RedisServerProcess {
   url: string;
@@ -13,17 +13,6 @@ export interface RedisServerProcess {
   stop(): Promise<void>;
   /** Starts it again on the same port (with no data: nothing is kept on disk). */
   start(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForReady(child: ChildProcess, port: number): Promise<void> {

@@ -28,6 +28,8 @@ export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<NestFa
     REDIS_URL: process.env.TEST_REDIS_URL,
     REDIS_KEY_PREFIX: `${process.env.TEST_REDIS_KEY_PREFIX ?? 'capstone-test:'}${randomBytes(4).toString('hex')}:`,
     RATE_LIMIT_ENABLED: 'false',
+    // Nobody relays the outbox of the shared test database unless a test asks for it.
+    JOBS_MODE: env.REDIS_URL === '' ? 'in-process' : 'worker',
     ...env,
   });
   // Pool size and timeouts from the config, so a test can set DATABASE_LOCK_TIMEOUT_MS and the like.

@@ -1,0 +1,87 @@
+/**
+ * @roadmap observability.graceful-shutdown, os.processes-and-signals, messaging.background-jobs
+ * Look at the worker's life: it refuses to start without Redis, a database server and a current
+ * schema; on SIGTERM it stops relaying, lets the active jobs finish within a deadline and, past
+ * it, lets go of them (another worker takes them up once their lock expires), then closes its
+ * connections.
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@capstone/config';
+import { readMigrationStatusAt } from '@capstone/database';
+import { checkEmailTemplates } from '@capstone/mail';
+import { JobRuntime } from './job-runtime';
+import { OutboxRelayService } from './outbox-relay.service';
+import { createProcessors } from './processors';
+import { WorkerModule } from './worker.module';
+
+class StartupError extends Error {}
+
+async function main(): Promise<void> {
+  const logger = new Logger('Worker');
+  const config = loadConfig();
+  if (!config.redisUrl || !config.database.url) {
+    throw new StartupError(
+      'The worker needs REDIS_URL and DATABASE_URL. Without them (the embedded quick start), the API runs the jobs itself.',
+    );
+  }
+  const status = await readMigrationStatusAt(config.database.url, { timeoutMs: config.database.poolTimeoutMs });
+  if (!status.current) {
+    throw new StartupError(
+      `The database schema is not current (pending: ${status.pending.join(', ') || 'none'}; failed: ${status.failed.join(', ') || 'none'}). Run: pnpm db:deploy`,
+    );
+  }
+
+  // A template that is missing or broken fails here, not on the first email hours later.
+  checkEmailTemplates();
+  const runtime = new JobRuntime(config);
+  const processors = createProcessors(config.jobs);
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config, runtime, processors), {
+    logger: config.logLevel === 'silent' ? false : undefined,
+  });
+  await app.init();
+  logger.log(
+    `worker ready: queues ${['search-index', 'notifications', 'maintenance'].join(', ')}, concurrency ${config.jobs.concurrency}, ` +
+      `search ${runtime.search.name}, mail ${runtime.mailer.transport}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(
+      `${signal} received: no new jobs; waiting up to ${config.jobs.shutdownTimeoutMs} ms for the active ones`,
+    );
+    await app.get(OutboxRelayService).relay.stop();
+    const workers = processors.map((type) => app.get(type).worker);
+    let timer: NodeJS.Timeout | undefined;
+    // pause() takes no new job and resolves once the active ones are done. Not close(): BullMQ
+    // remembers the first close() call, so a later close(true) would still wait for the jobs.
+    const finished = await Promise.race([
+      Promise.all(workers.map((worker) => worker.pause())).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), config.jobs.shutdownTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      logger.warn(
+        'deadline passed: letting go of the active jobs; another worker retries them once their lock expires',
+      );
+    }
+    // Forced or not, no job is active any more unless the deadline passed: then `true` stops
+    // renewing their locks and disconnects without waiting for them.
+    await Promise.all(workers.map((worker) => worker.close(!finished)));
+    await app.close();
+    await runtime.close();
+    logger.log('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StartupError) console.error(error.message);
+  else console.error('The worker failed to start:', error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+/**
+ * @roadmap messaging.background-jobs, frameworks.nestjs
+ * Look at how small a processor is: @nestjs/bullmq binds a class to a queue, and `process` hands
+ * the job, checked, to the shared handlers; follow-up jobs (a digest's fan-out) go back onto the
+ * queues; a failure retrying cannot fix skips the retries. The workers get their concurrency and
+ * lock duration from the configuration, and start once the application is up.
+ */
+import { Injectable, OnApplicationBootstrap, Logger } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { JobsConfig } from '@capstone/config';
+import { enqueue, isPermanentJobFailure, QUEUES, readJob } from '@capstone/jobs';
+import { JobRuntime } from './job-runtime';
+import { WorkerQueues } from './worker-queues';
+
+// @Injectable here records the constructor's parameter types, which the subclasses inherit.
+@Injectable()
+abstract class JobProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(this.constructor.name);
+
+  constructor(
+    private readonly runtime: JobRuntime,
+    private readonly queues: WorkerQueues,
+  ) {
+    super();
+  }
+
+  /** Workers are declared with autorun off: they take jobs once the whole application is up. */
+  onApplicationBootstrap(): void {
+    void this.worker.run();
+  }
+
+  async process(job: Job): Promise<string> {
+    try {
+      const spec = readJob(job.queueName, job.name, job.data);
+      const { result, followUps } = await this.runtime.handlers.run(spec);
+      if (followUps?.length) await enqueue(this.queues.all, followUps, this.runtime.config.jobs);
+      return result;
+    } catch (error) {
+      // BullMQ's way to say "do not retry": straight to the failed set, with the reason.
+      if (isPermanentJobFailure(error)) throw new UnrecoverableError((error as Error).message);
+      throw error;
+    }
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    if (!job) return;
+    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.logger.warn(
+      `${job.name} ${job.id} failed (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${error.message}` +
+        (final ? ' — kept in the failed set, retry it from /admin/queues' : ''),
+    );
+  }
+}
+
+export type ProcessorClass = new (...args: never[]) => JobProcessor;
+
+/**
+ * One processor class per queue, declared with the worker options from the configuration
+ * (decorators are evaluated once, when the class is declared: hence a function).
+ */
+export function createProcessors(config: JobsConfig): ProcessorClass[] {
+  const options = {
+    autorun: false,
+    concurrency: config.concurrency,
+    // How long a job's lock lasts without renewal (renewed every half of it while it runs): a
+    // worker that dies mid-job leaves the job to be found stalled, and run again, after about this.
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.lockDurationMs,
+  };
+  @Processor(QUEUES.searchIndex, options)
+  class SearchIndexProcessor extends JobProcessor {}
+
+  @Processor(QUEUES.notifications, options)
+  class NotificationsProcessor extends JobProcessor {}
+
+  @Processor(QUEUES.maintenance, options)
+  class MaintenanceProcessor extends JobProcessor {}
+
+  return [SearchIndexProcessor, NotificationsProcessor, MaintenanceProcessor];
+}

@@ -1,0 +1,196 @@
+/**
+ * @roadmap messaging.background-jobs, design.principles
+ * Look at what each job does, written once as plain functions of their inputs: the worker's
+ * BullMQ processors call them, and so does the API itself when it runs without Redis. Each is safe
+ * to run twice: the indexer writes the article's current state, and an email is recorded as sent
+ * (by a key derived from the event) so a retried job does not send it again.
+ */
+import type { Pool } from '@capstone/database';
+import { newCommentEmail, newFollowerEmail, weeklyDigestEmail, type Mailer, type MailMessage } from '@capstone/mail';
+import { loadSearchDocuments, type SearchEngine } from '@capstone/search';
+import type { JobSpec, KeyedJob } from './queues';
+
+export interface JobHandlerDeps {
+  pool: Pool;
+  search: SearchEngine;
+  mailer: Mailer;
+  /** Where links in emails point. */
+  publicUrl: string;
+  outboxRetentionDays: number;
+}
+
+/** What a job reports: shown in the queue dashboard, and follow-up jobs for fan-outs. */
+export interface JobOutcome {
+  result: string;
+  followUps?: KeyedJob[];
+}
+
+export class JobHandlers {
+  constructor(private readonly deps: JobHandlerDeps) {}
+
+  run(job: JobSpec): Promise<JobOutcome> {
+    switch (job.name) {
+      case 'index-article':
+        return this.indexArticle(job.data.articleId);
+      case 'new-follower':
+        return this.newFollower(job.data);
+      case 'new-comment':
+        return this.newComment(job.data);
+      case 'weekly-digest':
+        return this.weeklyDigest(job.data.weekOf);
+      case 'digest-for-user':
+        return this.digestForUser(job.data);
+      case 'purge-outbox':
+        return this.purgeOutbox();
+      case 'no-op':
+        return Promise.resolve({ result: 'nothing to do' });
+    }
+  }
+
+  /** Writes the article's current state to the search engine: present, upserted; gone, removed. */
+  private async indexArticle(articleId: number): Promise<JobOutcome> {
+    const { search, pool } = this.deps;
+    if (!search.needsIndexing) return { result: `${search.name} keeps its own index` };
+    const documents = await loadSearchDocuments(pool, [articleId]);
+    if (documents.length > 0) {
+      await search.upsert(documents);
+      return { result: `indexed article ${articleId} in ${search.name}` };
+    }
+    await search.remove([articleId]);
+    return { result: `removed article ${articleId} from ${search.name}` };
+  }
+
+  private async newFollower(data: { eventId: string; followerId: number; followingId: number }): Promise<JobOutcome> {
+    return this.deliverOnce(`new-follower:${data.eventId}`, async () => {
+      const rows = await this.rows<{ follower: string; bio: string | null; email: string; username: string }>(
+        // Only if they still follow: someone who unfollowed a second later is not announced.
+        `SELECT f.username AS follower, f.bio, u.email, u.username
+         FROM follows x JOIN users f ON f.id = x.follower_id JOIN users u ON u.id = x.following_id
+         WHERE x.follower_id = $1 AND x.following_id = $2`,
+        [data.followerId, data.followingId],
+      );
+      const [row] = rows;
+      if (!row) return undefined;
+      return newFollowerEmail({
+        to: { email: row.email, username: row.username },
+        follower: { username: row.follower, bio: row.bio ?? undefined },
+        publicUrl: this.deps.publicUrl,
+      });
+    });
+  }
+
+  private async newComment(data: { eventId: string; commentId: number }): Promise<JobOutcome> {
+    return this.deliverOnce(`new-comment:${data.eventId}`, async () => {
+      const [row] = await this.rows<{
+        body: string;
+        commenter: string;
+        commenter_id: number;
+        slug: string;
+        title: string;
+        author_id: number;
+        email: string;
+        username: string;
+      }>(
+        `SELECT c.body, cu.username AS commenter, cu.id AS commenter_id, a.slug, a.title, a.author_id, au.email, au.username
+         FROM comments c JOIN users cu ON cu.id = c.author_id JOIN articles a ON a.id = c.article_id
+         JOIN users au ON au.id = a.author_id
+         WHERE c.id = $1`,
+        [data.commentId],
+      );
+      // Deleted since, or the author commenting on their own article: nobody to tell.
+      if (!row || row.commenter_id === row.author_id) return undefined;
+      return newCommentEmail({
+        to: { email: row.email, username: row.username },
+        commenter: { username: row.commenter },
+        article: { slug: row.slug, title: row.title },
+        comment: { id: data.commentId, body: row.body },
+        publicUrl: this.deps.publicUrl,
+      });
+    });
+  }
+
+  /** Fans out one job per reader with something to read, so one slow mailbox delays nobody else. */
+  private async weeklyDigest(weekOf: string): Promise<JobOutcome> {
+    const week = weekOf || startOfWeek(new Date()).toISOString();
+    const readers = await this.rows<{ id: number }>(
+      `SELECT DISTINCT f.follower_id AS id FROM follows f
+       JOIN articles a ON a.author_id = f.following_id
+       WHERE a.created_at >= $1::timestamp - interval '7 days' AND a.created_at < $1::timestamp
+       ORDER BY 1`,
+      [week],
+    );
+    return {
+      result: `${readers.length} digest(s) for the week before ${week}`,
+      followUps: readers.map(({ id }) => ({
+        queue: 'notifications' as const,
+        name: 'digest-for-user' as const,
+        data: { userId: id, weekOf: week },
+        jobId: `digest-${week.slice(0, 10)}-${id}`,
+      })),
+    };
+  }
+
+  private async digestForUser(data: { userId: number; weekOf: string }): Promise<JobOutcome> {
+    return this.deliverOnce(`digest:${data.weekOf.slice(0, 10)}:${data.userId}`, async () => {
+      const [user] = await this.rows<{ email: string; username: string }>(
+        'SELECT email, username FROM users WHERE id = $1',
+        [data.userId],
+      );
+      if (!user) return undefined;
+      const articles = await this.rows<{
+        slug: string;
+        title: string;
+        description: string;
+        author: string;
+        created_at: Date;
+      }>(
+        `SELECT a.slug, a.title, a.description, u.username AS author, a.created_at AT TIME ZONE 'UTC' AS created_at
+         FROM follows f JOIN articles a ON a.author_id = f.following_id JOIN users u ON u.id = a.author_id
+         WHERE f.follower_id = $1 AND a.created_at >= $2::timestamp - interval '7 days' AND a.created_at < $2::timestamp
+         ORDER BY a.created_at DESC LIMIT 50`,
+        [data.userId, data.weekOf],
+      );
+      if (articles.length === 0) return undefined;
+      return weeklyDigestEmail({
+        to: user,
+        articles: articles.map((a) => ({ ...a, createdAt: a.created_at })),
+        // The digest names the first day it covers: the seven days before `weekOf`.
+        weekOf: new Date(new Date(data.weekOf).getTime() - 7 * 24 * 60 * 60 * 1000),
+        publicUrl: this.deps.publicUrl,
+      });
+    });
+  }
+
+  private async purgeOutbox(): Promise<JobOutcome> {
+    const result = await this.deps.pool.query(
+      `DELETE FROM outbox_events WHERE sent_at < now() - make_interval(days => $1)`,
+      [this.deps.outboxRetentionDays],
+    );
+    return { result: `purged ${result.rowCount ?? 0} sent outbox event(s)` };
+  }
+
+  /**
+   * Sends at most once per key: skipped if a delivery is recorded, recorded after the server
+   * accepted the message. A crash between the two sends it again on retry, with the same
+   * Message-ID, so a mail client can tell it is the same message.
+   */
+  private async deliverOnce(key: string, compose: () => Promise<MailMessage | undefined>): Promise<JobOutcome> {
+    const done = await this.rows('SELECT 1 FROM notification_deliveries WHERE key = $1', [key]);
+    if (done.length > 0) return { result: `${key}: already sent` };
+    const message = await compose();
+    if (!message) return { result: `${key}: nothing to send` };
+    await this.deps.mailer.send(message);
+    await this.deps.pool.query('INSERT INTO notification_deliveries (key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
+    return { result: `${key}: sent to ${message.to}` };
+  }
+
+  private async rows<Row extends object>(text: string, values: unknown[]): Promise<Row[]> {
+    return (await this.deps.pool.query(text, values)).rows as Row[];
+  }
+}
+
+/** Monday 00:00 UTC of the week `date` falls in: the digest covers the seven days before it. */
+export function startOfWeek(date: Date): Date {
+  const day = (date.getUTCDay() + 6) % 7; // Monday = 0
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - day));
+}
