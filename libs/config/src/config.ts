@@ -53,26 +53,26 @@ const boolean = z
   .refine((value) => ['true', 'false', '1', '0'].includes(value), 'must be true or false (or 1 or 0)')
   .transform((value) => value === 'true' || value === '1');
 
+/** `a, b,,c` → `['a', 'b', 'c']`: the entries of a comma-separated variable, blanks dropped. */
+const commaSeparated = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
 /** A comma-separated list of origins, e.g. `http://localhost:4200,https://app.example.com`. */
-const originList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().refine((origin) => {
-        try {
-          return new URL(origin).origin === origin;
-        } catch {
-          return false;
-        }
-      }, 'each entry must be an origin like http://localhost:4200 (scheme, host, optional port, no path)'),
-    ),
-  );
+const originList = commaSeparated.pipe(
+  z.array(
+    z.string().refine((origin) => {
+      try {
+        return new URL(origin).origin === origin;
+      } catch {
+        return false;
+      }
+    }, 'each entry must be an origin like http://localhost:4200 (scheme, host, optional port, no path)'),
+  ),
+);
 
 const redisUrl = z.string().refine((value) => /^rediss?:\/\/.+/.test(value) && URL.canParse(value), {
   message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
@@ -82,29 +82,21 @@ const redisUrl = z.string().refine((value) => /^rediss?:\/\/.+/.test(value) && U
 const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /** `TRUST_PROXY=127.0.0.1,10.0.0.0/8,loopback`: the proxies whose X-Forwarded-For we believe. */
-const proxyList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().refine(
-        (entry) => {
-          if (PROXY_RANGE_NAMES.includes(entry)) return true;
-          const [address, bits, ...rest] = entry.split('/');
-          const version = isIP(address);
-          if (version === 0 || rest.length > 0) return false;
-          if (bits === undefined) return true;
-          return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
-        },
-        `each entry must be an IP address, a CIDR range (10.0.0.0/8) or one of ${PROXY_RANGE_NAMES.join(', ')}`,
-      ),
+const proxyList = commaSeparated.pipe(
+  z.array(
+    z.string().refine(
+      (entry) => {
+        if (PROXY_RANGE_NAMES.includes(entry)) return true;
+        const [address, bits, ...rest] = entry.split('/');
+        const version = isIP(address);
+        if (version === 0 || rest.length > 0) return false;
+        if (bits === undefined) return true;
+        return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+      },
+      `each entry must be an IP address, a CIDR range (10.0.0.0/8) or one of ${PROXY_RANGE_NAMES.join(', ')}`,
     ),
-  );
+  ),
+);
 
 const urlWithScheme = (schemes: string[], example: string) =>
   z.string().refine((value) => URL.canParse(value) && schemes.includes(new URL(value).protocol.slice(0, -1)), {
