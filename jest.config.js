@@ -19,8 +19,10 @@ const transform = {
 
 // Jest on Node 20 cannot require() an ES module (plain Node 20.19+ can), so the ESM-only packages
 // in our dependency tree are compiled to CommonJS by @swc/jest like our own code. Add a package
-// here when a test fails with "Must use import to load ES Module".
-const ESM_ONLY_PACKAGES = ['content-disposition'];
+// here when a test fails with "Must use import to load ES Module". Mercurius is CommonJS but loads
+// quick-lru (ESM-only) with a dynamic import(), which Jest's module sandbox refuses without
+// --experimental-vm-modules; compiled by @swc/jest, that import() becomes a require().
+const ESM_ONLY_PACKAGES = ['content-disposition', 'mercurius', 'quick-lru'];
 const transformIgnorePatterns = [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY_PACKAGES.join('|')})/)`];
 
 // Workspace libraries are tested from source; the build output in dist/ is not needed.

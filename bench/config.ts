@@ -40,6 +40,8 @@ export interface BenchConfig {
   resultsPath: string;
   /** Seed (or check) the databases and stop. */
   seedOnly: boolean;
+  /** Time GraphQL's articles(first: 20) against GET /api/articles?limit=20 (bench/graphql.ts). */
+  graphql: boolean;
   /** Time GET /api/search on Postgres and Sphinx (bench/search.ts). */
   search: boolean;
   /** Time the background jobs: no-op throughput and outbox → indexed lag (bench/jobs.ts). */
@@ -50,11 +52,11 @@ export interface BenchConfig {
   workerConcurrency: number;
   /** Connections the write ramp of the lag benchmark stops at. */
   maxWriters: number;
-  /** Only these parts of the benchmark (all when empty): reads, search, jobs. */
+  /** Only these parts of the benchmark (all when empty): reads, graphql, search, jobs. */
   only: BenchSection[];
 }
 
-export const SECTIONS = ['reads', 'search', 'jobs'] as const;
+export const SECTIONS = ['reads', 'graphql', 'search', 'jobs'] as const;
 export type BenchSection = (typeof SECTIONS)[number];
 
 /** The job ids read back after a run must all still be there: the jobs' retention keeps 10 000. */
@@ -80,6 +82,7 @@ export const VARIABLES: Array<[name: string, fallback: string, meaning: string]>
   ['BENCH_SCALING_FACTOR', '10', 'articles in the scaling database, as a multiple'],
   ['BENCH_RESULTS', 'bench/results/latest.json', 'where to write the results'],
   ['BENCH_SEED_ONLY', '0', '1: seed the databases and stop'],
+  ['BENCH_GRAPHQL', '1', '0 skips GraphQL articles(first: 20) against GET /api/articles?limit=20'],
   ['BENCH_SEARCH', '1', '0 skips the search latency on Postgres and Sphinx (needs searchd)'],
   ['BENCH_JOBS', '1', '0 skips the job benchmarks (no-op throughput, outbox → indexed lag)'],
   ['BENCH_NOOP_JOBS', '2000 × BENCH_DURATION', `no-op jobs per throughput run (at most ${MAX_NOOP_JOBS})`],
@@ -167,6 +170,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     scalingFactor: whole('BENCH_SCALING_FACTOR', 10, 2),
     resultsPath: resolve(REPO_ROOT, env.BENCH_RESULTS?.trim() || join('bench', 'results', 'latest.json')),
     seedOnly: flag('BENCH_SEED_ONLY', false),
+    graphql: flag('BENCH_GRAPHQL', true),
     search: flag('BENCH_SEARCH', true),
     jobs: flag('BENCH_JOBS', true),
     noopJobs,
@@ -181,6 +185,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
 /** Whether a part of the benchmark runs: listed in BENCH_ONLY (or it is empty) and not switched off. */
 export function runsSection(config: BenchConfig, section: BenchSection): boolean {
   const listed = config.only.length === 0 || config.only.includes(section);
+  if (section === 'graphql') return listed && config.graphql;
   if (section === 'search') return listed && config.search;
   if (section === 'jobs') return listed && config.jobs;
   return listed;
@@ -196,6 +201,11 @@ export function helpText(): string {
     '',
     'Every flag sets the variable of the same name: --articles=500 is BENCH_ARTICLES=500,',
     '--no-scaling is BENCH_SCALING=0, --seed-only is BENCH_SEED_ONLY=1, --only jobs is BENCH_ONLY=jobs.',
+    '',
+    'The parts: reads (the API against the baseline, and the scaling), graphql (GraphQL',
+    'articles(first: 20) against GET /api/articles?limit=20, goal >= 0.8x its req/s), search',
+    '(GET /api/search on Postgres and Sphinx) and jobs (the worker and the outbox lag).',
+    '--only graphql,reads picks several; --no-graphql, --no-search, --no-jobs leave one out.',
     '',
     ...lines,
     '',

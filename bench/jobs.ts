@@ -18,15 +18,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { createRedisClient, type Redis } from '@capstone/cache';
 import { applyMigrations, pgPoolConfigFromUrl, withDatabaseName } from '@capstone/database';
 import { bullConnection, bullPrefix, closeQueues, createQueues, jobOptions, type Queues } from '@capstone/jobs';
 import { SphinxSearchEngine } from '@capstone/search';
 import { startSphinxServer } from '../apps/api/test/support/sphinx-server';
-import { flagsToEnv, loadBenchConfig, REPO_ROOT, type BenchConfig } from './config';
+import { REPO_ROOT, type BenchConfig } from './config';
+import { runStandalone } from './standalone';
 import { median, percentile } from './load';
 import { API_MAIN, startBackgroundProcess, startServer, WORKER_MAIN, type ServerProcess } from './processes';
 import { assertRedisReachable, deleteRedisKeys } from './redis';
@@ -897,40 +898,16 @@ export function jobsTable(result: JobsBenchResult, rounds: number): string {
  * Alone: runs only the job benchmarks and writes their results to bench/results/jobs.json (or
  * BENCH_RESULTS). Exit code 1 if anything failed.
  */
-async function main(): Promise<number> {
-  const env = { ...process.env, ...flagsToEnv(process.argv.slice(2)) };
-  const config = loadBenchConfig(env);
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  const pendingCleanups = new Set<() => Promise<void>>();
-  const interrupted = (signal: NodeJS.Signals) => {
-    console.warn(`\n${signal}: stopping the processes, dropping the database`);
-    void Promise.all([...pendingCleanups].map((cleanUp) => cleanUp())).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  const result = await runJobsBenchmark({
-    config,
-    jwtSecret: randomBytes(32).toString('base64'),
-    log,
-    pendingCleanups,
-  });
-  log('');
-  log(jobsTable(result, config.rounds));
-  for (const line of result.logged.slice(-20)) log(`  ${line}`);
-  const path = env.BENCH_RESULTS?.trim() ? config.resultsPath : join(REPO_ROOT, 'bench', 'results', 'jobs.json');
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
-  log(`results written to ${path}`);
-  if (result.problems.length > 0) console.error(`FAILED:\n  ${result.problems.join('\n  ')}`);
-  return result.problems.length > 0 ? 1 : 0;
-}
-
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`job benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    },
-  );
+  runStandalone({
+    name: 'job benchmark',
+    resultsFile: 'jobs.json',
+    onInterrupt: 'stopping the processes, dropping the database',
+    run: ({ config, log, pendingCleanups }) =>
+      runJobsBenchmark({ config, jwtSecret: randomBytes(32).toString('base64'), log, pendingCleanups }),
+    report: (result, config) => [
+      jobsTable(result, config.rounds),
+      ...result.logged.slice(-20).map((line) => `  ${line}`),
+    ],
+  });
 }

@@ -3,6 +3,7 @@
  */
 import type { BenchSection, SeedSizes } from './config';
 import type { Difference } from './equality';
+import type { GraphqlBenchResult } from './graphql';
 import type { JobsBenchResult } from './jobs';
 import type { RunResult } from './load';
 import type { SearchBenchResult } from './search';
@@ -87,7 +88,7 @@ export interface BenchResults {
     postgres?: string;
   };
   settings: { connections: number; durationSeconds: number; warmupSeconds: number; rounds: number; order: string[] };
-  /** The parts that ran (BENCH_ONLY, BENCH_SEARCH, BENCH_JOBS). */
+  /** The parts that ran (BENCH_ONLY, BENCH_GRAPHQL, BENCH_SEARCH, BENCH_JOBS). */
   sections: BenchSection[];
   /** The seeded databases (none when only the jobs ran: they use a scratch database of their own). */
   databases: { main?: DatabaseInfo; scaling?: DatabaseInfo };
@@ -95,6 +96,8 @@ export interface BenchResults {
   equality?: { passed: boolean; checks: EqualityCheck[] };
   scenarios: Record<string, ScenarioResult>;
   scaling?: ScalingResult;
+  /** GraphQL's articles(first: 20) against GET /api/articles?limit=20 on the same APIs (bench/graphql.ts). */
+  graphql?: GraphqlBenchResult;
   /** GET /api/search on Postgres and Sphinx, on the largest database (bench/search.ts). */
   search?: SearchBenchResult;
   /** No-op job throughput and outbox → indexed lag (bench/jobs.ts). */

@@ -6,8 +6,8 @@
  * of them) and the report takes medians. A run that saw a single error or non-2xx answer fails.
  *
  * `pnpm bench` builds the API and the worker, then runs this file: the reads (API against baseline,
- * scaling), the search latency (bench/search.ts) and the background jobs (bench/jobs.ts);
- * `--only reads,jobs` picks parts. See bench/README.md.
+ * scaling), GraphQL against REST (bench/graphql.ts), the search latency (bench/search.ts) and the
+ * background jobs (bench/jobs.ts); `--only reads,jobs` picks parts. See bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { Client } from 'pg';
 import { pgPoolConfigFromUrl } from '@capstone/database';
 import { flagsToEnv, helpText, loadBenchConfig, REPO_ROOT, runsSection, SECTIONS, type BenchConfig } from './config';
 import { differences, formatDifferences } from './equality';
+import { graphqlTable, runGraphqlBenchmark, type GraphqlServerName } from './graphql';
 import { jobsTable, runJobsBenchmark } from './jobs';
 import { median, runLoad, type RunResult } from './load';
 import { startApi, startBaseline, type ServerProcess } from './processes';
@@ -35,9 +36,9 @@ import {
   type Summary,
 } from './report';
 import {
-  BENCH_PASSWORD,
   databaseNameFor,
   describeSizes,
+  loginAsBenchUser,
   prepareDatabase,
   READER_ID,
   type SeededDatabase,
@@ -125,18 +126,6 @@ async function readFacts(url: string): Promise<Facts> {
   } finally {
     await client.end();
   }
-}
-
-async function login(origin: string, email: string): Promise<string> {
-  const response = await fetch(`${origin}/api/users/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: { email, password: BENCH_PASSWORD } }),
-  });
-  if (response.status !== 200) {
-    throw new Error(`logging in as ${email} answered ${response.status}: ${await response.text()}`);
-  }
-  return ((await response.json()) as { user: { token: string } }).user.token;
 }
 
 async function getJson(origin: string, request: Request, token: string): Promise<{ status: number; body: unknown }> {
@@ -242,12 +231,17 @@ interface ReadsContext {
 /**
  * Steps 2 to 5: the servers, the equality check, the load per scenario and the scaling comparison.
  * Fills results.equality, results.scenarios and results.scaling. Returns whether the answers were
- * equal (nothing is timed otherwise) and the uncached API on the largest database (for search).
+ * equal (nothing is timed otherwise), the uncached API on the largest database (for search) and
+ * both APIs on the main one (for GraphQL against REST).
  */
 async function runReadBenchmarks(
   config: BenchConfig,
   { primary, scaled, jwtSecret, keyPrefix, servers, problems, results }: ReadsContext,
-): Promise<{ equalityPassed: boolean; postgresApi: ServerProcess }> {
+): Promise<{
+  equalityPassed: boolean;
+  postgresApi: ServerProcess;
+  mainApis: Record<GraphqlServerName, ServerProcess>;
+}> {
   // 2. The servers, all at once: two APIs and the baseline on the main database, one API and
   //    the baseline on the scaling database. One JWT secret for all, so one token works everywhere.
   await assertRedisReachable(config.redisUrl, 'the cached API');
@@ -277,7 +271,7 @@ async function runReadBenchmarks(
   };
 
   // 3. A signed-in reader, and the same answers from every server before anything is timed.
-  const token = await login(apiUncached.origin, primary.reader.email);
+  const token = await loginAsBenchUser(apiUncached.origin, primary.reader.email);
   const facts = await readFacts(primary.url);
   const timed = scenarios(facts.slug).filter(
     (scenario) => config.scenarios.length === 0 || config.scenarios.includes(scenario.name),
@@ -311,7 +305,8 @@ async function runReadBenchmarks(
   }
   results.equality = { passed: equalityPassed, checks };
   const postgresApi = scaledApi ?? apiUncached;
-  if (!equalityPassed) return { equalityPassed, postgresApi };
+  const mainApis = { 'api-cached': apiCached, 'api-uncached': apiUncached };
+  if (!equalityPassed) return { equalityPassed, postgresApi, mainApis };
 
   // 4. The load: per scenario, rounds of uncached API, cached API, baseline; medians.
   const scalingRuns = scaled ? config.rounds * 2 * 2 * 2 : 0;
@@ -393,7 +388,7 @@ async function runReadBenchmarks(
     }
     results.scaling = scaling;
   }
-  return { equalityPassed, postgresApi };
+  return { equalityPassed, postgresApi, mainApis };
 }
 
 async function serverVersion(url: string): Promise<string> {
@@ -416,6 +411,7 @@ async function main(): Promise<number> {
   const sections = SECTIONS.filter((section) => runsSection(config, section));
   if (sections.length === 0) throw new Error('nothing to run: BENCH_ONLY names only parts switched off');
   const runReads = sections.includes('reads');
+  const runGraphql = sections.includes('graphql');
   const runSearch = sections.includes('search');
   const runJobs = sections.includes('jobs');
   const started = performance.now();
@@ -448,15 +444,15 @@ async function main(): Promise<number> {
 
   try {
     // 1. The databases: seeded once per combination of sizes, reused afterwards. The jobs need
-    //    none of them (they make an empty one of their own).
+    //    none of them (they make an empty one of their own), GraphQL only the main one.
     const log = (line: string) => print(line);
     let primary: SeededDatabase | undefined;
     let scaled: SeededDatabase | undefined;
-    if (runReads || runSearch) {
+    if (runReads || runSearch || runGraphql) {
       const seedStarted = performance.now();
       const primaryName = config.database ?? databaseNameFor(config.sizes);
       primary = await prepareDatabase(config.serverUrl, primaryName, config.sizes, { log });
-      if (config.scaling) {
+      if (config.scaling && (runReads || runSearch)) {
         const sizes = { ...config.sizes, articles: config.sizes.articles * config.scalingFactor };
         const name = config.database ? `${config.database}_x${config.scalingFactor}` : databaseNameFor(sizes);
         scaled = await prepareDatabase(config.serverUrl, name, sizes, { log });
@@ -510,6 +506,7 @@ async function main(): Promise<number> {
 
     // 2. to 5. The reads: the API against the baseline, and the scaling comparison.
     let postgresApi: ServerProcess | undefined;
+    let mainApis: Record<GraphqlServerName, ServerProcess> | undefined;
     if (runReads && primary) {
       cachedApiStarted = true;
       const reads = await runReadBenchmarks(config, {
@@ -527,6 +524,25 @@ async function main(): Promise<number> {
         return finish();
       }
       postgresApi = reads.postgresApi;
+      mainApis = reads.mainApis;
+    }
+
+    // 5a. GraphQL against REST for the same page, on the reads' APIs (or APIs of its own).
+    if (runGraphql && primary) {
+      try {
+        results.graphql = await runGraphqlBenchmark({
+          config,
+          database: primary,
+          apis: mainApis,
+          jwtSecret,
+          log: print,
+          pendingCleanups,
+        });
+        problems.push(...results.graphql.problems.map((problem) => `graphql: ${problem}`));
+      } catch (error) {
+        problems.push(`graphql: ${(error as Error).message}`);
+        print(`!!! graphql: ${(error as Error).message}`);
+      }
     }
 
     // 5b. Search latency on the largest database: Postgres (the API already running there, if
@@ -568,7 +584,7 @@ async function main(): Promise<number> {
     if (primary) print(`Benchmark, ${describeSizes(primary.sizes)}`);
     print(
       `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Postgres ${results.machine.postgres}; ` +
-        (runReads || runSearch ? `${config.connections} connections, ` : '') +
+        (runReads || runSearch || runGraphql ? `${config.connections} connections, ` : '') +
         `${config.durationSeconds} s per run, medians of ${config.rounds} round(s)`,
     );
     if (runReads) {
@@ -579,6 +595,10 @@ async function main(): Promise<number> {
       print('');
       print(`Scaling: GET ${results.scaling.path}, anonymous`);
       print(scalingTable(results.scaling));
+    }
+    if (results.graphql) {
+      print('');
+      print(graphqlTable(results.graphql));
     }
     if (results.search) {
       print('');

@@ -353,3 +353,16 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
     await client.end();
   }
 }
+
+/** Signs a seeded user in (they all have BENCH_PASSWORD) and returns the token. */
+export async function loginAsBenchUser(origin: string, email: string): Promise<string> {
+  const response = await fetch(`${origin}/api/users/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: { email, password: BENCH_PASSWORD } }),
+  });
+  if (response.status !== 200) {
+    throw new Error(`logging in as ${email} answered ${response.status}: ${await response.text()}`);
+  }
+  return ((await response.json()) as { user: { token: string } }).user.token;
+}

@@ -14,10 +14,14 @@ import { AppModule } from './app.module';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { applyBodyLimits } from './common/http/body-limit';
+import { installErrorHandlerEarly } from './common/http/early-error-handler';
 import { useHttpCaching } from './common/http/http-caching';
 import { useJsonBodyParser } from './common/http/json-body-parser';
 import { ApiValidationPipe } from './common/validation/validation.pipe';
 import { DatabaseConnection } from './database/database-connection';
+import { useGraphqlBatchLimit } from './graphql/batch-limit';
+import { GRAPHQL_PATH } from './graphql/graphql.module';
+import { mountGraphqlIde } from './graphql/graphql-ide';
 import { HalInterceptor } from './hal/hal.interceptor';
 import { setupOpenApi } from './openapi/setup-openapi';
 
@@ -46,10 +50,16 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  installErrorHandlerEarly(adapter);
   useJsonBodyParser(fastify);
   useHttpCaching(fastify);
   // Before app.init(), which registers the routes: the hook sets each route's limit as it is added.
-  applyBodyLimits(fastify, { default: config.bodyLimitBytes, large: config.articleBodyLimitBytes });
+  applyBodyLimits(fastify, {
+    default: config.bodyLimitBytes,
+    large: config.articleBodyLimitBytes,
+    largeBodyPaths: [GRAPHQL_PATH],
+  });
+  useGraphqlBatchLimit(fastify, config.graphql.maxBatch);
 
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(new ApiValidationPipe());
@@ -68,6 +78,7 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
 
   if (config.openApiEnabled) setupOpenApi(app);
   await mountQueueDashboard(fastify, config);
+  await mountGraphqlIde(fastify, config);
 
   await app.init();
   await fastify.ready();

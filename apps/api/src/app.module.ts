@@ -19,6 +19,8 @@ import { JobsModule } from './jobs/jobs.module';
 import { SearchModule } from './search/search.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
+import { GraphqlModule } from './graphql/graphql.module';
+import { LiveModule } from './live/live.module';
 
 /** Makes the validated configuration injectable everywhere: `constructor(config: AppConfig)`. */
 @Global()
@@ -39,6 +41,7 @@ export class AppModule {
         ConfigModule.forConfig(config),
         DatabaseModule.forConnection(connection),
         RedisModule,
+        LiveModule,
         RateLimitModule,
         CacheModule,
         JobsModule,
@@ -49,6 +52,7 @@ export class AppModule {
         CommentsModule,
         TagsModule,
         SearchModule,
+        GraphqlModule,
       ],
     };
   }

@@ -11,6 +11,7 @@ import { DatabaseConnection } from '../src/database/database-connection';
 import { PrismaService } from '../src/database/prisma.service';
 import { Sql } from '../src/database/sql';
 import { ViewerRelations } from '../src/profiles/viewer-relations';
+import { LiveUpdates } from '../src/live/live-updates';
 import { unique } from './support/factories';
 
 describe('list endpoints issue a fixed number of SQL statements', () => {
@@ -32,6 +33,8 @@ describe('list endpoints issue a fixed number of SQL statements', () => {
     sql,
     new ViewerRelations(sql),
     new ReadThroughCache({ store: undefined, keyPrefix: 'unused:', ttlSeconds: 1 }),
+    // REDIS_URL is not in this config: an in-process emitter, nobody subscribed.
+    new LiveUpdates(config),
   );
   let author: { id: number; username: string };
   let reader: { id: number };

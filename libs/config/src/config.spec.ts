@@ -251,6 +251,18 @@ describe('loadConfig', () => {
       expect(config.openApiEnabled).toBe(false);
     });
 
+    it('serves no GraphQL IDE and answers no introspection unless told to', () => {
+      const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL, JWT_SECRET: GOOD_SECRET });
+      expect(config.graphql).toMatchObject({ ide: false, introspection: false });
+      const opted = loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL,
+        JWT_SECRET: GOOD_SECRET,
+        GRAPHQL_INTROSPECTION: 'true',
+      });
+      expect(opted.graphql).toMatchObject({ ide: false, introspection: true });
+    });
+
     it('takes CORS origins and OPENAPI_ENABLED when they are set', () => {
       const config = loadConfig({
         NODE_ENV: 'production',
@@ -279,6 +291,30 @@ describe('loadConfig', () => {
 
     it('can switch the OpenAPI document off outside production', () => {
       expect(loadConfig({ NODE_ENV: 'development', OPENAPI_ENABLED: 'false' }).openApiEnabled).toBe(false);
+    });
+  });
+
+  describe('GraphQL', () => {
+    it('has the IDE, introspection and every limit outside production', () => {
+      expect(loadConfig({}).graphql).toEqual({
+        ide: true,
+        introspection: true,
+        maxDepth: 10,
+        maxComplexity: 5_000,
+        maxAliases: 30,
+        maxBatch: 10,
+      });
+    });
+
+    it('takes the limits from the environment and names each malformed one', () => {
+      const config = loadConfig({ GRAPHQL_MAX_DEPTH: '4', GRAPHQL_MAX_BATCH: '1', GRAPHQL_MAX_ALIASES: '0' });
+      expect(config.graphql).toMatchObject({ maxDepth: 4, maxBatch: 1, maxAliases: 0 });
+      const problems = problemsFor({ GRAPHQL_MAX_DEPTH: '1', GRAPHQL_MAX_COMPLEXITY: 'lots', GRAPHQL_MAX_BATCH: '0' });
+      expect(problems).toEqual([
+        expect.stringMatching(/^GRAPHQL_MAX_DEPTH: must be a whole number from 2 to 100/),
+        expect.stringMatching(/^GRAPHQL_MAX_COMPLEXITY: must be a whole number from 10 to 1000000/),
+        expect.stringMatching(/^GRAPHQL_MAX_BATCH: must be a whole number from 1 to 100/),
+      ]);
     });
   });
 

@@ -137,6 +137,14 @@ const envSchema = z.object({
   ARTICLE_BODY_LIMIT_BYTES: bytes().default(MIB),
   // Unset: on outside production, off in production (see loadConfig).
   OPENAPI_ENABLED: boolean.optional(),
+  // Unset: on outside production, off in production (see loadConfig).
+  GRAPHQL_IDE: boolean.optional(),
+  GRAPHQL_INTROSPECTION: boolean.optional(),
+  // Checked before any resolver runs; see docs/graphql.md for how each is counted.
+  GRAPHQL_MAX_DEPTH: wholeNumber(2, 100, '').default(10),
+  GRAPHQL_MAX_COMPLEXITY: wholeNumber(10, 1_000_000, '').default(5_000),
+  GRAPHQL_MAX_ALIASES: wholeNumber(0, 1_000, '').default(30),
+  GRAPHQL_MAX_BATCH: wholeNumber(1, 100, '').default(10),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // Unset: no shared cache or rate-limit store; both stay in this process's memory.
   REDIS_URL: redisUrl.optional(),
@@ -251,6 +259,21 @@ export interface MailConfig {
   from: string;
 }
 
+export interface GraphqlConfig {
+  /** Serve the GraphiQL IDE at /graphiql (assets from the app, never a CDN). */
+  ide: boolean;
+  /** Answer introspection queries (`__schema`, `__type`). */
+  introspection: boolean;
+  /** Deepest nesting of fields in one operation. */
+  maxDepth: number;
+  /** Largest estimated cost of one operation: each field costs 1, list fields times their page size. */
+  maxComplexity: number;
+  /** Most aliased fields in one operation (aliases multiply work without nesting). */
+  maxAliases: number;
+  /** Most operations in one batched request (a JSON array). */
+  maxBatch: number;
+}
+
 export interface JobsConfig {
   /** Jobs a worker runs at once per queue. */
   concurrency: number;
@@ -302,6 +325,7 @@ export class AppConfig {
   readonly articleBodyLimitBytes!: number;
   /** Serve the OpenAPI document and Swagger UI. */
   readonly openApiEnabled!: boolean;
+  readonly graphql!: GraphqlConfig;
   readonly logLevel!: (typeof LOG_LEVELS)[number];
   /** A Redis server shared by every API instance (cache, rate limits). Unset: in-process stores. */
   readonly redisUrl?: string;
@@ -377,6 +401,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // The document maps every route and its validation rules: useful while developing, an
     // unnecessary map for an attacker in production unless someone decides to publish it.
     openApiEnabled: vars.OPENAPI_ENABLED ?? !production,
+    // Like the OpenAPI document: a map of the API is for developers, not for production visitors.
+    graphql: {
+      ide: vars.GRAPHQL_IDE ?? !production,
+      introspection: vars.GRAPHQL_INTROSPECTION ?? !production,
+      maxDepth: vars.GRAPHQL_MAX_DEPTH,
+      maxComplexity: vars.GRAPHQL_MAX_COMPLEXITY,
+      maxAliases: vars.GRAPHQL_MAX_ALIASES,
+      maxBatch: vars.GRAPHQL_MAX_BATCH,
+    },
     logLevel: vars.LOG_LEVEL,
     redisUrl: vars.REDIS_URL,
     redisKeyPrefix: vars.REDIS_KEY_PREFIX,

@@ -5,6 +5,7 @@ export {
   loadConfig,
   type CacheConfig,
   type DatabaseConfig,
+  type GraphqlConfig,
   type JobsConfig,
   type MailConfig,
   type SearchConfig,

@@ -8,11 +8,12 @@ import { AuthModule } from '../auth/auth.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { ArticlesController } from './articles.controller';
 import { ArticlesService } from './articles.service';
+import { ArticlesResolver } from './articles.resolver';
 
 @Module({
   imports: [AuthModule, ProfilesModule],
   controllers: [ArticlesController],
-  providers: [ArticlesService],
+  providers: [ArticlesService, ArticlesResolver],
   exports: [ArticlesService],
 })
 export class ArticlesModule {}

@@ -20,6 +20,7 @@ import { translateDatabaseError } from '../database/database-errors';
 import { PrismaService } from '../database/prisma.service';
 import { Sql } from '../database/sql';
 import { ViewerRelations } from '../profiles/viewer-relations';
+import { LiveUpdates } from '../live/live-updates';
 import {
   normalizeTags,
   type Article,
@@ -40,6 +41,7 @@ export class ArticlesService {
     private readonly sql: Sql,
     private readonly viewer: ViewerRelations,
     private readonly cache: ReadThroughCache,
+    private readonly live: LiveUpdates,
   ) {}
 
   async list(filter: ArticleFilter, page: PageRequest, viewerId?: number): Promise<ArticlePage> {
@@ -55,6 +57,18 @@ export class ArticlesService {
       articles: await this.viewer.withArticleState(shared.articles, viewerId),
       articlesCount: shared.articlesCount,
     };
+  }
+
+  /**
+   * The bodies of several articles in one statement. Lists leave the body out (most list views
+   * never show it); a GraphQL client that asks for it gets it through a per-request batch.
+   */
+  async bodiesOf(articleIds: readonly number[]): Promise<Map<number, string>> {
+    const rows = await this.prisma.article.findMany({
+      where: { id: { in: [...new Set(articleIds)] } },
+      select: { id: true, body: true },
+    });
+    return new Map(rows.map((row) => [row.id, row.body]));
   }
 
   /** Articles by the authors `viewerId` follows, newest first. Personal, so never cached. */
@@ -106,7 +120,9 @@ export class ArticlesService {
         throw error;
       }
       await this.cache.invalidate(articleVersion(slug), ARTICLES, TAGS);
-      return this.findBySlug(slug, authorId);
+      const article = await this.findBySlug(slug, authorId);
+      this.live.articlePublished(article);
+      return article;
     }
   }
 

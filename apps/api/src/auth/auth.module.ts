@@ -8,6 +8,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '@capstone/config';
 import { JwtStrategy } from './jwt.strategy';
+import { TokenAuthenticator } from './token-authenticator';
 import { PasswordHasher } from './password-hasher';
 import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TokenService } from './token.service';
 
@@ -28,7 +29,7 @@ import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TokenService } from './token.s
       }),
     }),
   ],
-  providers: [JwtStrategy, PasswordHasher, TokenService],
-  exports: [PasswordHasher, TokenService],
+  providers: [JwtStrategy, PasswordHasher, TokenService, TokenAuthenticator],
+  exports: [PasswordHasher, TokenService, TokenAuthenticator],
 })
 export class AuthModule {}

@@ -8,11 +8,13 @@ import { AuthModule } from '../auth/auth.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';
+import { CommentsResolver } from './comments.resolver';
+import { ArticlesModule } from '../articles/articles.module';
 
 @Module({
-  imports: [AuthModule, ProfilesModule],
+  imports: [AuthModule, ProfilesModule, ArticlesModule],
   controllers: [CommentsController],
-  providers: [CommentsService],
+  providers: [CommentsService, CommentsResolver],
   exports: [CommentsService],
 })
 export class CommentsModule {}

@@ -7,12 +7,13 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ProfilesController } from './profiles.controller';
 import { ProfilesService } from './profiles.service';
+import { ProfilesResolver } from './profiles.resolver';
 import { ViewerRelations } from './viewer-relations';
 
 @Module({
   imports: [AuthModule],
   controllers: [ProfilesController],
-  providers: [ProfilesService, ViewerRelations],
+  providers: [ProfilesService, ViewerRelations, ProfilesResolver],
   exports: [ProfilesService, ViewerRelations],
 })
 export class ProfilesModule {}

@@ -9,11 +9,12 @@ import { ProfilesModule } from '../profiles/profiles.module';
 import { searchEngineProvider, SearchEngineShutdown } from './search-engine.provider';
 import { SearchController } from './search.controller';
 import { SearchService } from './search.service';
+import { SearchResolver } from './search.resolver';
 
 @Module({
   imports: [AuthModule, ProfilesModule],
   controllers: [SearchController],
-  providers: [searchEngineProvider, SearchEngineShutdown, SearchService],
+  providers: [searchEngineProvider, SearchEngineShutdown, SearchService, SearchResolver],
   exports: [SearchService],
 })
 export class SearchModule {}

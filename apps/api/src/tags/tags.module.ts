@@ -6,6 +6,7 @@
 import { Module } from '@nestjs/common';
 import { TagsController } from './tags.controller';
 import { TagsService } from './tags.service';
+import { TagsResolver } from './tags.resolver';
 
-@Module({ controllers: [TagsController], providers: [TagsService], exports: [TagsService] })
+@Module({ controllers: [TagsController], providers: [TagsService, TagsResolver], exports: [TagsService] })
 export class TagsModule {}

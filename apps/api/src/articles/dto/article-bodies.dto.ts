@@ -1,8 +1,10 @@
 /**
  * @roadmap security.input-validation, apis.openapi
  * Look at the limits: every string has a maximum length and the tag list a maximum size, written
- * once with the spec's schema names, so the OpenAPI document shows exactly what is enforced.
+ * once with the spec's schema names, so the OpenAPI document shows exactly what is enforced. The
+ * same classes are GraphQL's input types: one set of rules for REST and GraphQL.
  */
+import { Field, InputType } from '@nestjs/graphql';
 import { ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { PageQuery } from '../../common/dto/page-query.dto';
@@ -35,16 +37,21 @@ const NormalizedTags = () =>
   );
 
 @ApiSchema({ name: 'NewArticle' })
-class NewArticleDto {
+@InputType('NewArticleInput')
+export class NewArticleDto {
+  @Field()
   @RequiredText(TITLE)
   title!: string;
 
+  @Field()
   @RequiredText(DESCRIPTION)
   description!: string;
 
+  @Field()
   @RequiredText(BODY)
   body!: string;
 
+  @Field(() => [String], { nullable: true })
   @NormalizedTags()
   @OptionalStringList(TAGS)
   tagList?: string[];
@@ -54,16 +61,21 @@ class NewArticleDto {
   name: 'UpdateArticle',
   description: 'At least one field is required. An empty tagList clears the tags; leaving it out keeps them.',
 })
-class UpdateArticleDto {
+@InputType('UpdateArticleInput', { description: 'At least one field. An empty tagList clears the tags.' })
+export class UpdateArticleDto {
+  @Field({ nullable: true })
   @OptionalText(TITLE)
   title?: string;
 
+  @Field({ nullable: true })
   @OptionalText(DESCRIPTION)
   description?: string;
 
+  @Field({ nullable: true })
   @OptionalText(BODY)
   body?: string;
 
+  @Field(() => [String], { nullable: true })
   @NormalizedTags()
   @OptionalStringList(TAGS)
   tagList?: string[];
@@ -79,6 +91,22 @@ export class CreateArticleBody {
 export class UpdateArticleBody {
   @Envelope(() => UpdateArticleDto)
   article!: UpdateArticleDto;
+}
+
+/** The global list's filters in GraphQL (`articles(filter: {...})`); REST has them in the query string. */
+@InputType('ArticleFilter')
+export class ArticleFilterInput {
+  @Field({ nullable: true, description: 'Only articles with this tag.' })
+  @OptionalText({ max: TAG_MAX_LENGTH, description: 'Only articles with this tag.' })
+  tag?: string;
+
+  @Field({ nullable: true, description: 'Only articles by this author (username).' })
+  @OptionalText({ max: USERNAME_MAX_LENGTH, description: 'Only articles by this author (username).' })
+  author?: string;
+
+  @Field({ nullable: true, description: 'Only articles favorited by this user (username).' })
+  @OptionalText({ max: USERNAME_MAX_LENGTH, description: 'Only articles favorited by this user (username).' })
+  favorited?: string;
 }
 
 /** The global list's filters, plus the page. An unknown value matches nothing: an empty list. */

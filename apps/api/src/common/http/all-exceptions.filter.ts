@@ -15,8 +15,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly defaultBodyLimitBytes: number) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
-    // A GraphQL resolver or a job processor: hand the error back to that transport's own mapping.
-    if (host.getType() !== 'http') return exception;
+    // A GraphQL resolver: rethrown to GraphQL's own mapping (graphql-errors.ts). Rethrown, not
+    // returned: a subscription that returned an error object would be read as its event stream.
+    if (host.getType() !== 'http') throw exception;
 
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();

@@ -17,9 +17,14 @@ export const AcceptsLargeBody = () => RouteConfig({ [LARGE_BODY]: true });
  * Gives each route its body limit as Fastify registers it. Must run before the routes are added
  * (before `app.init()`): Fastify's `onRoute` hook only sees routes registered after it.
  */
-export function applyBodyLimits(fastify: FastifyInstance, limits: { default: number; large: number }): void {
+export function applyBodyLimits(
+  fastify: FastifyInstance,
+  limits: { default: number; large: number; largeBodyPaths?: string[] },
+): void {
   fastify.addHook('onRoute', (route) => {
     const config = route.config as Record<string, unknown> | undefined;
-    route.bodyLimit = config?.[LARGE_BODY] === true ? limits.large : limits.default;
+    // Routes that no decorator reaches (GraphQL's, which carries createArticle) are named by path.
+    const large = config?.[LARGE_BODY] === true || (limits.largeBodyPaths ?? []).includes(route.url);
+    route.bodyLimit = large ? limits.large : limits.default;
   });
 }

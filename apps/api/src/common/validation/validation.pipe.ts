@@ -31,7 +31,8 @@ export class ApiValidationPipe extends ValidationPipe {
         throw new InvalidInputError({ body: [MESSAGES.notJsonObject] });
       }
     }
-    if (metadata.type === 'body' || metadata.type === 'query') {
+    // GraphQL arguments arrive as 'args' (see @nestjs/graphql's GqlParamtype).
+    if (metadata.type === 'body' || metadata.type === 'query' || (metadata.type as string) === 'args') {
       // Postgres text cannot hold U+0000: refused here with the field's name, not as a 500 later.
       const withNul = fieldsContainingNul(value);
       if (withNul.length > 0) {

@@ -4,6 +4,7 @@
  * schema name matches the RealWorld spec, and how only the fields declared here can ever reach
  * the service (no `role`, no `id`).
  */
+import { Field, InputType } from '@nestjs/graphql';
 import { ApiSchema } from '@nestjs/swagger';
 import {
   ClearableText,
@@ -32,44 +33,57 @@ const EMAIL: TextRules = { max: EMAIL_MAX_LENGTH, format: 'email', example: 'jak
 const PASSWORD: TextRules = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH, format: 'password' };
 
 @ApiSchema({ name: 'NewUser' })
-class NewUserDto {
+@InputType('RegisterInput')
+export class NewUserDto {
+  @Field()
   @RequiredText(USERNAME)
   username!: string;
 
+  @Field()
   @Trimmed()
   @RequiredText(EMAIL)
   email!: string;
 
+  @Field()
   @RequiredText(PASSWORD)
   password!: string;
 }
 
 @ApiSchema({ name: 'LoginUser' })
-class LoginUserDto {
+@InputType('LoginInput')
+export class LoginUserDto {
   // Not checked as an email: a login with a malformed address simply fails like a wrong one.
+  @Field()
   @Trimmed()
   @RequiredText({ max: EMAIL_MAX_LENGTH, example: 'jake@jake.jake' })
   email!: string;
 
+  @Field()
   @RequiredText({ max: PASSWORD_MAX_LENGTH, format: 'password' })
   password!: string;
 }
 
 @ApiSchema({ name: 'UpdateUser', description: 'At least one field is required. `null` or "" clears bio or image.' })
-class UpdateUserDto {
+@InputType('UpdateViewerInput', { description: 'At least one field. `null` or "" clears bio or image.' })
+export class UpdateUserDto {
+  @Field({ nullable: true })
   @Trimmed()
   @OptionalText(EMAIL)
   email?: string;
 
+  @Field({ nullable: true })
   @OptionalText(USERNAME)
   username?: string;
 
+  @Field({ nullable: true })
   @OptionalText(PASSWORD)
   password?: string;
 
+  @Field(() => String, { nullable: true })
   @ClearableText({ max: BIO_MAX_LENGTH })
   bio?: string | null;
 
+  @Field(() => String, { nullable: true })
   @ClearableText({ max: IMAGE_URL_MAX_LENGTH, format: 'url' })
   image?: string | null;
 }
