@@ -129,6 +129,18 @@ describe('GraphQL limits, checked before any resolver runs', () => {
     expect(big.errors?.[0].extensions?.actual).toBeGreaterThan(500);
   });
 
+  it("remembers a query's figures per text and variables, never across them", async () => {
+    // Each query's depth, aliases and cost are remembered after the first time (query-limits.ts):
+    // the same text must still be refused again, and a new page size estimated afresh.
+    const query = 'query ($n: Int) { articles(first: $n) { edges { node { slug comments(first: 10) { body } } } } }';
+    const answers = [];
+    for (const n of [2, 100, 2, 100]) answers.push(await graphql(app, query, { n }));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 400, 200, 400]);
+    expect(answers.map((answer) => codesOf(answer))).toEqual([[], ['QUERY_TOO_COMPLEX'], [], ['QUERY_TOO_COMPLEX']]);
+    const deep = '{ articles { edges { node { author { username } comments { author { username } } } } } }';
+    for (let run = 0; run < 2; run++) expect(codesOf(await graphql(app, deep))).toEqual(['QUERY_TOO_DEEP']);
+  });
+
   it('refuses more aliases than GRAPHQL_MAX_ALIASES, and runs none of the aliased mutations', async () => {
     const writer = await registerUser(app);
     const refused = await graphql(app, `mutation { ${['a', 'b', 'c', 'd'].map(create).join(' ')} }`, {}, writer.token);

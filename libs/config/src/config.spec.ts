@@ -303,17 +303,29 @@ describe('loadConfig', () => {
         maxComplexity: 5_000,
         maxAliases: 30,
         maxBatch: 10,
+        jitAfter: 10,
       });
     });
 
     it('takes the limits from the environment and names each malformed one', () => {
-      const config = loadConfig({ GRAPHQL_MAX_DEPTH: '4', GRAPHQL_MAX_BATCH: '1', GRAPHQL_MAX_ALIASES: '0' });
-      expect(config.graphql).toMatchObject({ maxDepth: 4, maxBatch: 1, maxAliases: 0 });
-      const problems = problemsFor({ GRAPHQL_MAX_DEPTH: '1', GRAPHQL_MAX_COMPLEXITY: 'lots', GRAPHQL_MAX_BATCH: '0' });
+      const config = loadConfig({
+        GRAPHQL_MAX_DEPTH: '4',
+        GRAPHQL_MAX_BATCH: '1',
+        GRAPHQL_MAX_ALIASES: '0',
+        GRAPHQL_JIT_AFTER: '0',
+      });
+      expect(config.graphql).toMatchObject({ maxDepth: 4, maxBatch: 1, maxAliases: 0, jitAfter: 0 });
+      const problems = problemsFor({
+        GRAPHQL_MAX_DEPTH: '1',
+        GRAPHQL_MAX_COMPLEXITY: 'lots',
+        GRAPHQL_MAX_BATCH: '0',
+        GRAPHQL_JIT_AFTER: '-1',
+      });
       expect(problems).toEqual([
         expect.stringMatching(/^GRAPHQL_MAX_DEPTH: must be a whole number from 2 to 100/),
         expect.stringMatching(/^GRAPHQL_MAX_COMPLEXITY: must be a whole number from 10 to 1000000/),
         expect.stringMatching(/^GRAPHQL_MAX_BATCH: must be a whole number from 1 to 100/),
+        expect.stringMatching(/^GRAPHQL_JIT_AFTER: must be a whole number of runs from 0 to 1000000/),
       ]);
     });
   });

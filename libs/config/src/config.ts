@@ -145,6 +145,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_COMPLEXITY: wholeNumber(10, 1_000_000, '').default(5_000),
   GRAPHQL_MAX_ALIASES: wholeNumber(0, 1_000, '').default(30),
   GRAPHQL_MAX_BATCH: wholeNumber(1, 100, '').default(10),
+  // Compile a query to JavaScript (graphql-jit) once it has run this many times; 0 never compiles.
+  GRAPHQL_JIT_AFTER: wholeNumber(0, 1_000_000, ' of runs').default(10),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // Unset: no shared cache or rate-limit store; both stay in this process's memory.
   REDIS_URL: redisUrl.optional(),
@@ -272,6 +274,8 @@ export interface GraphqlConfig {
   maxAliases: number;
   /** Most operations in one batched request (a JSON array). */
   maxBatch: number;
+  /** Runs of the same query text after which it is compiled to JavaScript (graphql-jit); 0: never. */
+  jitAfter: number;
 }
 
 export interface JobsConfig {
@@ -409,6 +413,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxComplexity: vars.GRAPHQL_MAX_COMPLEXITY,
       maxAliases: vars.GRAPHQL_MAX_ALIASES,
       maxBatch: vars.GRAPHQL_MAX_BATCH,
+      jitAfter: vars.GRAPHQL_JIT_AFTER,
     },
     logLevel: vars.LOG_LEVEL,
     redisUrl: vars.REDIS_URL,

@@ -11,7 +11,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AppConfig } from '@capstone/config';
 import type { FastifyRequest } from 'fastify';
-import { NoSchemaIntrospectionCustomRule, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { ArticlesModule } from '../articles/articles.module';
 import { AuthModule } from '../auth/auth.module';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
@@ -20,7 +20,7 @@ import { CommentsModule } from '../comments/comments.module';
 import type { RequestLike } from '../common/request-of';
 import { LiveUpdates } from '../live/live-updates';
 import { formatGraphqlErrors } from './graphql-errors';
-import { assertWithinLimits } from './query-limits';
+import { createLimitChecker } from './query-limits';
 import { RequestLoadersFactory } from './request-loaders';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -54,8 +54,7 @@ export function graphqlOptions(
   live: LiveUpdates,
 ): MercuriusDriverConfig {
   const limits = config.graphql;
-  const checkLimits = (schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown>) =>
-    assertWithinLimits(schema, document, variables, limits);
+  const assertWithinLimits = createLimitChecker(limits);
   return {
     driver: MercuriusDriver,
     path: GRAPHQL_PATH,
@@ -64,6 +63,10 @@ export function graphqlOptions(
     // Our IDE (graphql-ide.ts) serves its assets from the app; Mercurius's would load them from a CDN.
     graphiql: false,
     allowBatchedQueries: true,
+    // A query sent this many times is compiled to JavaScript by graphql-jit and run as that from
+    // then on: graphql-js's generic field-by-field completion was the largest part of GraphQL's
+    // extra CPU against REST (bench/README.md). Same answers; a test compares them.
+    jit: limits.jitAfter,
     // Plain validation rules keep Mercurius's cache of parsed and validated queries; the limits
     // that depend on variables run in the preExecution hook below.
     validationRules: limits.introspection ? [] : [NoSchemaIntrospectionCustomRule],
@@ -75,14 +78,14 @@ export function graphqlOptions(
     hooks: {
       preExecution: [
         (schema, document, _context, variables) => {
-          checkLimits(schema, document, variables as Record<string, unknown> | undefined);
+          assertWithinLimits(schema, document, variables as Record<string, unknown> | undefined);
         },
       ],
       // Mercurius does not hand a subscription's variables to the hook: depth and aliases are
       // checked; the cost of one event is bounded by them and by the page limits of list fields.
       preSubscriptionExecution: [
         (schema, document) => {
-          assertWithinLimits(schema, document, undefined, { ...limits, maxComplexity: Number.POSITIVE_INFINITY });
+          assertWithinLimits(schema, document, undefined, { estimateCost: false });
         },
       ],
     },

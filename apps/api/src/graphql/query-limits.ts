@@ -30,60 +30,99 @@ export class QueryLimitError extends Error {
   }
 }
 
+/** What a query costs to check once: its shape does not change with the variables. */
+interface Measured {
+  depth: number;
+  aliases: number;
+  /** Estimated cost by the variables it was asked with (they set page sizes). */
+  costs: Map<string, number>;
+}
+
+/** Variables longer than this as JSON (an article body, say) are not remembered: estimated again. */
+const MAX_REMEMBERED_VARIABLES_LENGTH = 1024;
+/** Variable sets remembered per query, oldest forgotten first. */
+const MAX_REMEMBERED_COSTS = 32;
+
 /**
- * Throws QueryLimitError for the first limit `document` exceeds. Runs after validation (so
- * fragments exist and do not loop) and before execution, for queries, mutations and subscriptions.
+ * Returns a check that throws QueryLimitError for the first limit a document exceeds. It runs
+ * after validation (so fragments exist and do not loop) and before execution, for queries,
+ * mutations and subscriptions.
+ *
+ * Mercurius hands over the same parsed document each time a client sends the same query text (its
+ * query cache), so the figures are remembered per document object: a popular query is measured
+ * once, not on every request (the cost estimate alone was 6 % of the API's CPU under GraphQL load,
+ * bench/README.md). A WeakMap forgets a document when Mercurius's cache drops it.
  */
-export function assertWithinLimits(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  variables: Record<string, unknown> | undefined,
-  limits: Limits,
-): void {
+export function createLimitChecker(limits: Limits) {
+  const measured = new WeakMap<DocumentNode, Measured>();
+
+  return function assertWithinLimits(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    { estimateCost }: { estimateCost: boolean } = { estimateCost: true },
+  ): void {
+    let figures = measured.get(document);
+    if (!figures) {
+      figures = { ...measureShape(document), costs: new Map() };
+      measured.set(document, figures);
+    }
+    const { depth, aliases } = figures;
+    if (depth > limits.maxDepth) {
+      throw new QueryLimitError(
+        'QUERY_TOO_DEEP',
+        { limit: limits.maxDepth, actual: depth },
+        `The query is ${depth} fields deep; the limit is ${limits.maxDepth}.`,
+      );
+    }
+    if (aliases > limits.maxAliases) {
+      throw new QueryLimitError(
+        'TOO_MANY_ALIASES',
+        { limit: limits.maxAliases, actual: aliases },
+        `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`,
+      );
+    }
+
+    // Off for subscriptions, whose variables Mercurius does not pass to the hook.
+    if (!estimateCost) return;
+    const key = JSON.stringify(variables ?? {});
+    let cost = figures.costs.get(key);
+    if (cost === undefined) {
+      cost = getComplexity({
+        schema,
+        query: document,
+        variables,
+        // A field's own estimate when it has one (lists: page size x what each item costs), else 1.
+        estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+      });
+      if (key.length <= MAX_REMEMBERED_VARIABLES_LENGTH) {
+        if (figures.costs.size >= MAX_REMEMBERED_COSTS) figures.costs.delete(figures.costs.keys().next().value!);
+        figures.costs.set(key, cost);
+      }
+    }
+    if (cost > limits.maxComplexity) {
+      throw new QueryLimitError(
+        'QUERY_TOO_COMPLEX',
+        { limit: limits.maxComplexity, actual: cost },
+        `The query's estimated cost is ${cost}; the limit is ${limits.maxComplexity}. Ask for smaller pages or fewer fields.`,
+      );
+    }
+  };
+}
+
+/** The deepest operation's depth and the aliases of the whole document. */
+function measureShape(document: DocumentNode): { depth: number; aliases: number } {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-
   const depth = Math.max(
     0,
     ...document.definitions.map((definition) =>
       definition.kind === Kind.OPERATION_DEFINITION ? depthOf(definition.selectionSet, fragments) : 0,
     ),
   );
-  if (depth > limits.maxDepth) {
-    throw new QueryLimitError(
-      'QUERY_TOO_DEEP',
-      { limit: limits.maxDepth, actual: depth },
-      `The query is ${depth} fields deep; the limit is ${limits.maxDepth}.`,
-    );
-  }
-
-  const aliases = aliasesIn(document);
-  if (aliases > limits.maxAliases) {
-    throw new QueryLimitError(
-      'TOO_MANY_ALIASES',
-      { limit: limits.maxAliases, actual: aliases },
-      `The query uses ${aliases} aliases; the limit is ${limits.maxAliases}.`,
-    );
-  }
-
-  // Infinite for subscriptions, whose variables Mercurius does not pass to the hook: no estimate.
-  if (!Number.isFinite(limits.maxComplexity)) return;
-  const cost = getComplexity({
-    schema,
-    query: document,
-    variables,
-    // A field's own estimate when it has one (lists: page size x what each item costs), else 1.
-    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-  });
-  if (cost > limits.maxComplexity) {
-    throw new QueryLimitError(
-      'QUERY_TOO_COMPLEX',
-      { limit: limits.maxComplexity, actual: cost },
-      `The query's estimated cost is ${cost}; the limit is ${limits.maxComplexity}. Ask for smaller pages or fewer fields.`,
-    );
-  }
+  return { depth, aliases: aliasesIn(document) };
 }
 
 /** A batched request (a JSON array of operations) larger than the limit is refused whole. */
