@@ -5,6 +5,7 @@
  * context: the rules live in one place whatever the transport.
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { ArticlesService } from '../src/articles/articles.service';
 import type { AuthenticatedUser } from '../src/auth/authenticated-user';
@@ -115,7 +116,7 @@ describe('services without HTTP', () => {
     const context = new ExecutionContextHost([undefined, {}, { req: request }, {}]);
     context.setType('graphql');
 
-    await expect(new JwtAuthGuard().canActivate(context)).resolves.toBe(true);
+    await expect(new JwtAuthGuard(new Reflector()).canActivate(context)).resolves.toBe(true);
     expect(currentUserOf(context)).toMatchObject<Partial<AuthenticatedUser>>({
       username: user.username,
       token: user.token,
@@ -123,6 +124,8 @@ describe('services without HTTP', () => {
 
     const anonymous = new ExecutionContextHost([undefined, {}, { req: { headers: {} } }, {}]);
     anonymous.setType('graphql');
-    await expect(new JwtAuthGuard().canActivate(anonymous)).rejects.toEqual(UnauthenticatedError.token('is missing'));
+    await expect(new JwtAuthGuard(new Reflector()).canActivate(anonymous)).rejects.toEqual(
+      UnauthenticatedError.token('is missing'),
+    );
   });
 });

@@ -58,7 +58,7 @@ describe('users and authentication', () => {
       const user = await registerUser(app);
       const stored = await prisma.user.findUniqueOrThrow({ where: { email: user.email } });
       const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(
-        stored.passwordHash,
+        stored.passwordHash ?? '',
       );
       expect(match).not.toBeNull();
       const [, m, t, p] = match!.map(Number);

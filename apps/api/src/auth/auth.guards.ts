@@ -1,20 +1,68 @@
 /**
  * @roadmap auth.jwt, security.authorization, frameworks.middleware
  * Look at the two guards: one makes a route require a signed-in user (401 otherwise), the other
- * lets anonymous readers through but still rejects a bad token. Neither assumes HTTP: they read
- * the request through `requestOf`, so a GraphQL resolver can use them too.
+ * lets anonymous readers through but still rejects a bad token. Both then check the credential's
+ * scope: reading needs `read`, writing `write` (a read-only personal access token cannot post),
+ * and managing the account (`@RequireScope('account')`) a real sign-in. Neither assumes HTTP:
+ * they read the request through `requestOf`, so a GraphQL resolver can use them too.
  */
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
 import { AuthGuard } from '@nestjs/passport';
-import { UnauthenticatedError } from '../common/errors/domain-errors';
+import { DomainError, ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors';
 import { requestOf } from '../common/request-of';
+import type { AuthenticatedUser } from './authenticated-user';
+import { credentialFromRequest, isSafeMethod, type Scope } from './credentials';
+
+const REQUIRED_SCOPE = 'auth:required-scope';
+
+/** The scope a handler needs beyond what its method implies (e.g. `account` to manage tokens). */
+export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);
+
+/** A GraphQL mutation or an HTTP write needs `write`; everything else `read`. */
+function impliedScope(context: ExecutionContext): Scope {
+  if (context.getType<string>() === 'graphql') {
+    return GqlExecutionContext.create(context).getInfo<{ operation?: { operation?: string } }>()?.operation
+      ?.operation === 'mutation'
+      ? 'write'
+      : 'read';
+  }
+  return isSafeMethod(requestOf(context)?.method) ? 'read' : 'write';
+}
+
+export class InsufficientScopeError extends ForbiddenError {
+  constructor(scope: Scope) {
+    super('token', `lacks the "${scope}" scope`);
+  }
+}
 
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  override canActivate(context: ExecutionContext) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     // No request at all (a transport without one): nobody to authenticate.
     if (!requestOf(context)) throw UnauthenticatedError.token('is missing');
-    return super.canActivate(context);
+    await super.canActivate(context);
+    this.checkScope(context, requestOf(context)!.user!);
+    return true;
+  }
+
+  protected checkScope(context: ExecutionContext, user: AuthenticatedUser): void {
+    const required = [
+      impliedScope(context),
+      // A context built by hand (a job, a test) may name no handler or class.
+      this.reflector.getAllAndOverride<Scope | undefined>(
+        REQUIRED_SCOPE,
+        [context.getHandler(), context.getClass()].filter(Boolean),
+      ),
+    ];
+    for (const scope of required) {
+      if (scope && !user.credential.scopes.includes(scope)) throw new InsufficientScopeError(scope);
+    }
   }
 
   /** Passport reads the token from what this returns; the default assumes an HTTP context. */
@@ -22,21 +70,20 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return requestOf(context);
   }
 
-  override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown, context: ExecutionContext): TUser {
+  override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
     if (error) throw error;
     if (user) return user;
-    if (!requestOf(context)?.headers.authorization) throw UnauthenticatedError.token('is missing');
-    if (info instanceof Error && info.name === 'TokenExpiredError') throw UnauthenticatedError.token('has expired');
+    if (info instanceof DomainError) throw info;
     throw UnauthenticatedError.token('is invalid');
   }
 }
 
-/** Anonymous requests pass with no user; a request that sends a token must send a valid one. */
+/** Anonymous requests pass with no user; a request that sends a credential must send a valid one. */
 @Injectable()
 export class OptionalJwtAuthGuard extends JwtAuthGuard {
-  override canActivate(context: ExecutionContext) {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = requestOf(context);
-    if (!request || request.headers.authorization === undefined) return true;
+    if (!request || (request.headers.authorization === undefined && !credentialFromRequest(request))) return true;
     return super.canActivate(context);
   }
 }

@@ -7,6 +7,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '@capstone/config';
+import { AccessVerifier } from './access-verifier';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenAuthenticator } from './token-authenticator';
 import { PasswordHasher } from './password-hasher';
@@ -29,7 +30,7 @@ import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TokenService } from './token.s
       }),
     }),
   ],
-  providers: [JwtStrategy, PasswordHasher, TokenService, TokenAuthenticator],
-  exports: [PasswordHasher, TokenService, TokenAuthenticator],
+  providers: [AccessVerifier, JwtStrategy, PasswordHasher, TokenService, TokenAuthenticator],
+  exports: [AccessVerifier, PasswordHasher, TokenService, TokenAuthenticator],
 })
 export class AuthModule {}

@@ -1,10 +1,16 @@
 /**
  * @roadmap auth.jwt, auth.token-authentication, testing.unit
- * Look at which Authorization headers yield a token (`Token <jwt>`, `Bearer <jwt>`, any case) and which are refused before any signature check.
+ * Look at which Authorization headers yield a token (`Token <jwt>`, `Bearer <jwt>`, any case) and which are refused before any signature check, then at every rule the AccessVerifier applies after the signature (generation, kept token, session, suspension, cookie + CSRF, PAT scopes).
  */
+import { randomUUID } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
 import type { AppConfig } from '@capstone/config';
+import type { UnauthenticatedError } from '../common/errors/domain-errors';
 import type { Sql } from '../database/sql';
-import { JwtStrategy, tokenFromRequest, userIdFromClaims } from './jwt.strategy';
+import { AccessVerifier, userIdFromClaims } from './access-verifier';
+import { ACCESS_COOKIE, CSRF_HEADER, csrfTokenFor, newPersonalAccessToken, sha256 } from './credentials';
+import { tokenFromRequest } from './jwt.strategy';
+import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER } from './token.service';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
 
@@ -81,65 +87,132 @@ describe('userIdFromClaims', () => {
   });
 });
 
-describe('JwtStrategy.validate', () => {
-  const config = {
-    jwt: { secret: 'unit-test-secret-that-is-at-least-32-characters', expiresIn: '1d', secretIsEphemeral: false },
-  };
+describe('AccessVerifier', () => {
+  const secret = 'unit-test-secret-that-is-at-least-32-characters';
+  const config = { jwt: { secret, expiresIn: '1d', secretIsEphemeral: false } } as unknown as AppConfig;
+  const jwt = new JwtService({
+    secret,
+    signOptions: { algorithm: JWT_ALGORITHM, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, expiresIn: '1h' },
+  });
+  const SESSION = '3f2b1c9e-8a7d-4e6f-9b0a-1c2d3e4f5a6b';
   const stored = {
     id: 7,
     email: 'jake@jake.jake',
     username: 'jake',
     bio: 'I work at statefarm',
     image: null,
-    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
-    role: 'ADMIN',
+    role: 'USER',
+    suspended: false,
+    token_generation: 0,
+    kept_token_sha256: null,
+    session_alive: null,
   };
-  /** Stands in for Sql.rows: the database is the e2e tests' business, this is about the claims. */
-  let findUnique: jest.Mock;
-  let strategy: JwtStrategy;
-  const claims = (sub: string) => ({
-    sub,
-    iat: Math.floor(Date.now() / 1000),
-    exp: Math.floor(Date.now() / 1000) + 60,
-  });
+  /** Stands in for Sql.rows: the database is the e2e tests' business, this is about the rules. */
+  let row: jest.Mock;
+  let verifier: AccessVerifier;
 
   beforeEach(() => {
-    findUnique = jest.fn();
-    const sql = { rows: async (...args: unknown[]) => [await findUnique(...args)].filter(Boolean) } as unknown as Sql;
-    strategy = new JwtStrategy(config as unknown as AppConfig, sql);
+    row = jest.fn();
+    const sql = { rows: async (...args: unknown[]) => [await row(...args)].filter(Boolean) } as unknown as Sql;
+    verifier = new AccessVerifier(config, jwt, sql);
   });
 
-  it('loads the user named by `sub` and returns it with the presented token, without hash or role', async () => {
-    findUnique.mockResolvedValue(stored);
-    const user = await strategy.validate(withAuthorization(`Token ${JWT}`), claims('7'));
-    expect(findUnique).toHaveBeenCalledWith(expect.stringMatching(/FROM users WHERE id = \$1/), [7]);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'accepted',
+      (error: UnauthenticatedError) => error.details,
+    );
+
+  it('loads the user named by `sub` and returns it with the token, its role and a full-scope credential', async () => {
+    row.mockResolvedValue(stored);
+    const token = await jwt.signAsync({ sub: '7' });
+    const user = await verifier.verify(token);
+    expect(row).toHaveBeenCalledWith(expect.stringMatching(/FROM users u WHERE u.id = \$1/), [7, null]);
     expect(user).toEqual({
       id: 7,
       email: 'jake@jake.jake',
       username: 'jake',
       bio: 'I work at statefarm',
       image: null,
-      token: JWT,
+      token,
+      role: 'user',
+      credential: { kind: 'token', scopes: ['read', 'write', 'account'] },
     });
   });
 
-  it('returns null (401) for a user deleted since the token was issued', async () => {
-    findUnique.mockResolvedValue(null);
-    await expect(strategy.validate(withAuthorization(`Bearer ${JWT}`), claims('7'))).resolves.toBeNull();
+  it('refuses a user deleted since the token was issued, and a suspended one', async () => {
+    const token = await jwt.signAsync({ sub: '7' });
+    row.mockResolvedValue(undefined);
+    await expect(refusal(verifier.verify(token))).resolves.toEqual({ token: ['is invalid'] });
+    row.mockResolvedValue({ ...stored, suspended: true });
+    await expect(refusal(verifier.verify(token))).resolves.toEqual({ user: ['is suspended'] });
   });
 
   it.each(['abc', '1.5', '9007199254740993', '7; DROP TABLE users'])(
-    'returns null without a query for a `sub` that is not a safe integer: %j',
+    'refuses without a query a `sub` that is not a user id: %j',
     async (sub) => {
-      findUnique.mockResolvedValue(stored);
-      await expect(strategy.validate(withAuthorization(`Token ${JWT}`), claims(sub))).resolves.toBeNull();
-      expect(findUnique).not.toHaveBeenCalled();
+      row.mockResolvedValue(stored);
+      await expect(refusal(verifier.verify(await jwt.signAsync({ sub })))).resolves.toEqual({
+        token: ['is invalid'],
+      });
+      expect(row).not.toHaveBeenCalled();
     },
   );
 
-  it('returns null for a payload with no `sub` at all', async () => {
-    findUnique.mockResolvedValue(stored);
-    await expect(strategy.validate(withAuthorization(`Token ${JWT}`), {})).resolves.toBeNull();
-    expect(findUnique).not.toHaveBeenCalled();
+  it('refuses a token of an older generation, except the one kept through the password change', async () => {
+    const old = await jwt.signAsync({ sub: '7' });
+    const kept = await jwt.signAsync({ sub: '7', iat: Math.floor(Date.now() / 1000) - 1 });
+    row.mockResolvedValue({ ...stored, token_generation: 1, kept_token_sha256: sha256(kept) });
+    await expect(refusal(verifier.verify(old))).resolves.toEqual({ token: ['has been revoked'] });
+    await expect(refusal(verifier.verify(kept))).resolves.toBe('accepted');
+    await expect(refusal(verifier.verify(await jwt.signAsync({ sub: '7', gen: 1 })))).resolves.toBe('accepted');
+  });
+
+  it('refuses the access token of a revoked session, and a malformed `sid` without a query', async () => {
+    row.mockResolvedValue({ ...stored, session_alive: false });
+    const token = await jwt.signAsync({ sub: '7', sid: SESSION });
+    await expect(refusal(verifier.verify(token))).resolves.toEqual({ token: ['has been revoked'] });
+    expect(row).toHaveBeenCalledWith(expect.any(String), [7, SESSION]);
+    row.mockClear();
+    await expect(refusal(verifier.verify(await jwt.signAsync({ sub: '7', sid: "x' OR 1=1" })))).resolves.toEqual({
+      token: ['is invalid'],
+    });
+    expect(row).not.toHaveBeenCalled();
+  });
+
+  it('accepts a cookie only with a session, and a cookie write only with the CSRF token', async () => {
+    row.mockResolvedValue({ ...stored, session_alive: true });
+    const token = await jwt.signAsync({ sub: '7', sid: SESSION });
+    const cookie = `other=1; ${ACCESS_COOKIE}=${token}`;
+    const read = await verifier.authenticateRequest({ method: 'GET', headers: { cookie } });
+    expect(read?.credential).toEqual({ kind: 'cookie', scopes: ['read', 'write', 'account'], sessionId: SESSION });
+    await expect(refusal(verifier.authenticateRequest({ method: 'POST', headers: { cookie } }))).resolves.toEqual({
+      csrf: ['token is missing or wrong'],
+    });
+    const withCsrf = { method: 'POST', headers: { cookie, [CSRF_HEADER]: csrfTokenFor(SESSION, secret) } };
+    await expect(refusal(verifier.authenticateRequest(withCsrf))).resolves.toBe('accepted');
+    const otherSession = { ...withCsrf.headers, [CSRF_HEADER]: csrfTokenFor(randomUUID(), secret) };
+    await expect(refusal(verifier.authenticateRequest({ method: 'POST', headers: otherSession }))).resolves.toEqual({
+      csrf: ['token is missing or wrong'],
+    });
+    const sessionless = `${ACCESS_COOKIE}=${await jwt.signAsync({ sub: '7' })}`;
+    await expect(
+      refusal(verifier.authenticateRequest({ method: 'GET', headers: { cookie: sessionless } })),
+    ).resolves.toEqual({ token: ['is invalid'] });
+  });
+
+  it('is anonymous with no credential, and refuses a malformed Authorization header', async () => {
+    await expect(verifier.authenticateRequest({ headers: {} })).resolves.toBeUndefined();
+    await expect(refusal(verifier.authenticateRequest({ headers: { authorization: 'Basic abc' } }))).resolves.toEqual({
+      token: ['is invalid'],
+    });
+  });
+
+  it('looks a personal access token up by its SHA-256 and keeps only the scopes a PAT may have', async () => {
+    const pat = newPersonalAccessToken();
+    row.mockResolvedValue({ ...stored, pat_id: 3, scopes: ['read', 'account'] });
+    const user = await verifier.verify(pat);
+    expect(row).toHaveBeenCalledWith(expect.stringMatching(/personal_access_tokens/), [sha256(pat)]);
+    expect(user.credential).toEqual({ kind: 'pat', scopes: ['read'], patId: 3 });
   });
 });

@@ -2,6 +2,7 @@
  * @roadmap frameworks.middleware, testing.unit
  * Look at the same guard and the same current-user decorator working for an HTTP request, a GraphQL resolver's context, and a call with no request at all.
  */
+import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
@@ -9,7 +10,16 @@ import { currentUserOf } from '../auth/current-user.decorator';
 import { UnauthenticatedError } from './errors/domain-errors';
 import { requestOf, type RequestLike } from './request-of';
 
-const user: AuthenticatedUser = { id: 1, email: 'a@b.c', username: 'a', bio: null, image: null, token: 't' };
+const user: AuthenticatedUser = {
+  id: 1,
+  email: 'a@b.c',
+  username: 'a',
+  bio: null,
+  image: null,
+  token: 't',
+  role: 'user',
+  credential: { kind: 'token', scopes: ['read', 'write', 'account'] },
+};
 
 function httpContext(request: RequestLike) {
   return new ExecutionContextHost([request, {}]);
@@ -49,27 +59,27 @@ describe('currentUserOf', () => {
 });
 
 describe('the guards outside HTTP', () => {
-  it('OptionalJwtAuthGuard lets an anonymous GraphQL call through without touching passport', () => {
-    expect(new OptionalJwtAuthGuard().canActivate(graphqlContext({ req: { headers: {} } }))).toBe(true);
+  const reflector = new Reflector();
+
+  it('OptionalJwtAuthGuard lets an anonymous GraphQL call through without touching passport', async () => {
+    await expect(
+      new OptionalJwtAuthGuard(reflector).canActivate(graphqlContext({ req: { headers: {} } })),
+    ).resolves.toBe(true);
   });
 
-  it('JwtAuthGuard refuses a call that carries no request at all with a domain error, not a crash', () => {
-    expect(() => new JwtAuthGuard().canActivate(rpcContext())).toThrow(UnauthenticatedError);
+  it('JwtAuthGuard refuses a call that carries no request at all with a domain error, not a crash', async () => {
+    await expect(new JwtAuthGuard(reflector).canActivate(rpcContext())).rejects.toThrow(UnauthenticatedError);
   });
 
   it('JwtAuthGuard hands passport the request found in the GraphQL context', () => {
     const request: RequestLike = { headers: { authorization: 'Token x' } };
-    expect(new JwtAuthGuard().getRequest(graphqlContext({ req: request }))).toBe(request);
+    expect(new JwtAuthGuard(reflector).getRequest(graphqlContext({ req: request }))).toBe(request);
   });
 
-  it('JwtAuthGuard says "is missing" for a GraphQL call without a token', () => {
-    const guard = new JwtAuthGuard();
-    const call = () => guard.handleRequest(undefined, false, undefined, graphqlContext({ req: { headers: {} } }));
-    expect(call).toThrow(UnauthenticatedError);
-    try {
-      call();
-    } catch (error) {
-      expect((error as UnauthenticatedError).details).toEqual({ token: ['is missing'] });
-    }
+  it('JwtAuthGuard throws the strategy\'s reason (e.g. "is missing") as the domain error it is', () => {
+    const guard = new JwtAuthGuard(reflector);
+    const reason = UnauthenticatedError.token('is missing');
+    expect(() => guard.handleRequest(undefined, false, reason)).toThrow(reason);
+    expect(() => guard.handleRequest(undefined, false, undefined)).toThrow(UnauthenticatedError);
   });
 });

@@ -10,6 +10,8 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 /** The part of a request that authentication reads and writes. */
 export interface RequestLike {
   headers: Record<string, string | string[] | undefined>;
+  /** The HTTP method (absent for a WebSocket message): a cookie-authenticated write needs a CSRF token. */
+  method?: string;
   user?: AuthenticatedUser;
 }
 

@@ -40,8 +40,11 @@ export class NotFoundError extends DomainError {
 /** The resource exists, but the caller may not do this to it (e.g. edit someone else's article). */
 export class ForbiddenError extends DomainError {
   readonly kind = 'forbidden';
-  constructor(readonly resource: string) {
-    super({ [resource]: ['forbidden'] }, `${resource} forbidden`);
+  constructor(
+    readonly resource: string,
+    message = 'forbidden',
+  ) {
+    super({ [resource]: [message] }, `${resource} ${message}`);
   }
 }
 
@@ -72,8 +75,11 @@ export class UnauthenticatedError extends DomainError {
     super(details, `unauthenticated: ${Object.keys(details).join(', ')}`);
   }
 
-  /** A request token that is missing, malformed, expired or for a user who no longer exists. */
-  static token(message: 'is missing' | 'is invalid' | 'has expired'): UnauthenticatedError {
+  /**
+   * A request token that is missing, malformed, expired, for a user who no longer exists, or
+   * revoked (a password change, a logout, a suspension, a reused refresh token).
+   */
+  static token(message: 'is missing' | 'is invalid' | 'has expired' | 'has been revoked'): UnauthenticatedError {
     return new UnauthenticatedError({ token: [message] });
   }
 }
