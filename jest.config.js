@@ -22,7 +22,9 @@ const transform = {
 // here when a test fails with "Must use import to load ES Module". Mercurius is CommonJS but loads
 // quick-lru (ESM-only) with a dynamic import(), which Jest's module sandbox refuses without
 // --experimental-vm-modules; compiled by @swc/jest, that import() becomes a require().
-const ESM_ONLY_PACKAGES = ['content-disposition', 'mercurius', 'quick-lru'];
+// openid-client 6 needs oauth4webapi and jose. oidc-provider (the OpenID Connect provider of the
+// sign-in tests) is not listed: it runs in a child process (apps/api/test/support/oidc-provider.ts).
+const ESM_ONLY_PACKAGES = ['content-disposition', 'mercurius', 'quick-lru', 'openid-client', 'oauth4webapi', 'jose'];
 const transformIgnorePatterns = [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY_PACKAGES.join('|')})/)`];
 
 // Workspace libraries are tested from source; the build output in dist/ is not needed.

@@ -68,7 +68,10 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-None-Match'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-None-Match', 'X-CSRF-Token'],
+    // The cookie mode of sessions (docs/auth.md): a page on an allowed origin may send the
+    // session cookies. Safe only because `origin` is an explicit list, never a wildcard.
+    credentials: true,
     // Readable by the page's script: the version it holds, when to retry after a 429 or 503, and
     // how much of its rate limit is left.
     exposedHeaders: ['ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],

@@ -19,8 +19,13 @@ import { JobsModule } from './jobs/jobs.module';
 import { SearchModule } from './search/search.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
+import { AccountsModule } from './accounts/accounts.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { GraphqlModule } from './graphql/graphql.module';
 import { LiveModule } from './live/live.module';
+import { AccessTokensModule } from './access-tokens/access-tokens.module';
+import { ModerationModule } from './moderation/moderation.module';
 
 /** Makes the validated configuration injectable everywhere: `constructor(config: AppConfig)`. */
 @Global()
@@ -47,12 +52,17 @@ export class AppModule {
         JobsModule,
         HealthModule,
         UsersModule,
+        AccountsModule,
+        SessionsModule,
+        OAuthModule,
         ProfilesModule,
         ArticlesModule,
         CommentsModule,
         TagsModule,
         SearchModule,
         GraphqlModule,
+        AccessTokensModule,
+        ModerationModule,
       ],
     };
   }

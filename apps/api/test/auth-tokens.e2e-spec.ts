@@ -63,7 +63,7 @@ describe('tokens the API must refuse', () => {
       expect(payload).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: expect.stringMatching(/^\d+$/) });
       expect(payload.exp! - payload.iat!).toBe(24 * 60 * 60);
       // The payload is only base64: nothing secret may be in it.
-      expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub']);
+      expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'sub']);
     });
 
     it('verifies with the test secret and the pinned options', () => {
@@ -247,5 +247,22 @@ describe('tokens the API must refuse', () => {
     expect(response.body).toEqual(INVALID);
     const current = await currentUserWith(user.token).expect(200);
     expect(current.body.user.bio).toBeNull();
+  });
+
+  it('is checked by the app that received it, when two apps share one process (one Passport registry)', async () => {
+    // Passport keeps one strategy per name per process: the second app's "jwt" replaces the
+    // first's. The guard hands the strategy its own app's verifier, so each app still checks
+    // tokens with its own secret (and, in the same way, its own database).
+    const other = await createTestApp({ JWT_SECRET: 'another-test-secret-that-is-32-characters-or-more' });
+    try {
+      const otherUser = await registerUser(other);
+      await currentUserWith(user.token).expect(200);
+      await request(other.getHttpServer()).get('/api/user').set(otherUser.auth).expect(200);
+      expect((await currentUserWith(otherUser.token).expect(401)).body).toEqual(INVALID);
+      await request(other.getHttpServer()).get('/api/user').set('Authorization', `Token ${user.token}`).expect(401);
+    } finally {
+      await other.close();
+    }
+    await currentUserWith(user.token).expect(200);
   });
 });

@@ -87,8 +87,12 @@ describe('HTTP errors and the security baseline', () => {
       .set('Access-Control-Request-Headers', 'Authorization, Content-Type');
     expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://conduit.example.com');
+    // The cookie mode of sessions: an allowed page may send the cookies and the CSRF header.
+    expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+    expect(allowed.headers['access-control-allow-headers']).toMatch(/X-CSRF-Token/);
 
     const refused = await http().get('/api/articles').set('Origin', 'https://evil.example.com').expect(200);
+    // (@fastify/cors still says allow-credentials; without allow-origin the browser refuses anyway.)
     expect(refused.headers).not.toHaveProperty('access-control-allow-origin');
   });
 });

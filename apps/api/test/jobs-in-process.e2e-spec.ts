@@ -34,6 +34,8 @@ describe('background jobs inside the API (no Redis)', () => {
     // No REDIS_URL: JOBS_MODE=auto picks in-process. A long poll interval: the test drains itself.
     app = await createAppOn(database.url, {
       SMTP_URL: smtp.url,
+      // Only the notifications counted here (account-emails.e2e-spec.ts tests registration's email).
+      SIGNUP_VERIFICATION_EMAIL: 'false',
       RATE_LIMIT_ENABLED: 'false',
       OUTBOX_POLL_INTERVAL_MS: '60000',
       JOB_ATTEMPTS: '3',

@@ -9,6 +9,7 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { ArticlesService } from '../src/articles/articles.service';
 import type { AuthenticatedUser } from '../src/auth/authenticated-user';
+import { AccessVerifier } from '../src/auth/access-verifier';
 import { JwtAuthGuard } from '../src/auth/auth.guards';
 import { currentUserOf } from '../src/auth/current-user.decorator';
 import { CommentsService } from '../src/comments/comments.service';
@@ -116,7 +117,7 @@ describe('services without HTTP', () => {
     const context = new ExecutionContextHost([undefined, {}, { req: request }, {}]);
     context.setType('graphql');
 
-    await expect(new JwtAuthGuard(new Reflector()).canActivate(context)).resolves.toBe(true);
+    await expect(new JwtAuthGuard(new Reflector(), app.get(AccessVerifier)).canActivate(context)).resolves.toBe(true);
     expect(currentUserOf(context)).toMatchObject<Partial<AuthenticatedUser>>({
       username: user.username,
       token: user.token,
@@ -124,7 +125,7 @@ describe('services without HTTP', () => {
 
     const anonymous = new ExecutionContextHost([undefined, {}, { req: { headers: {} } }, {}]);
     anonymous.setType('graphql');
-    await expect(new JwtAuthGuard(new Reflector()).canActivate(anonymous)).rejects.toEqual(
+    await expect(new JwtAuthGuard(new Reflector(), app.get(AccessVerifier)).canActivate(anonymous)).rejects.toEqual(
       UnauthenticatedError.token('is missing'),
     );
   });

@@ -114,6 +114,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('gives opt-in sessions 15-minute access tokens and a 30-day lifetime unless told otherwise', () => {
+    expect(loadConfig({}).sessions).toEqual({ accessTtl: '15m', ttlDays: 30 });
+    expect(loadConfig({ SESSION_ACCESS_TTL: '5m', SESSION_TTL_DAYS: '7' }).sessions).toEqual({
+      accessTtl: '5m',
+      ttlDays: 7,
+    });
+  });
+
   it('accepts the postgres:// scheme as well as postgresql://', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1/capstone' }).databaseUrl).toBe(
       'postgres://postgres@127.0.0.1/capstone',
@@ -131,6 +139,8 @@ describe('loadConfig', () => {
       ['JWT_SECRET', 'too-short'],
       ['JWT_EXPIRES_IN', 'forever'],
       ['JWT_EXPIRES_IN', '15'],
+      ['SESSION_ACCESS_TTL', '15'],
+      ['SESSION_TTL_DAYS', '0'],
       ['CORS_ORIGINS', 'not-a-url'],
       ['CORS_ORIGINS', 'https://conduit.example.com/app'],
       ['CORS_ORIGINS', 'http://localhost:4200,https://ok.example.com/with/path'],
@@ -387,6 +397,7 @@ describe('loadConfig', () => {
       expect(config.trustProxy).toEqual([]);
       expect(config.passwordHashing.concurrency).toBeGreaterThanOrEqual(1);
       expect(config.passwordHashing.queue).toBe(32);
+      expect(config.passwordPolicy).toEqual({ breachCheckUrl: undefined, breachCheckTimeoutMs: 2_000 });
     });
 
     it('parses every variable', () => {
@@ -399,16 +410,23 @@ describe('loadConfig', () => {
         TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback',
         PASSWORD_HASHING_CONCURRENCY: '2',
         PASSWORD_HASHING_QUEUE: '0',
+        PASSWORD_BREACH_CHECK_URL: 'https://api.pwnedpasswords.com/range/',
+        PASSWORD_BREACH_CHECK_TIMEOUT_MS: '500',
       });
       expect(config.redisUrl).toBe('redis://127.0.0.1:6380/2');
       expect(config.cache).toMatchObject({ enabled: false, ttlSeconds: 30 });
       expect(config.rateLimit).toMatchObject({ max: 5, loginFailuresPerAccount: 3 });
       expect(config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
       expect(config.passwordHashing).toEqual({ concurrency: 2, queue: 0 });
+      expect(config.passwordPolicy).toEqual({
+        breachCheckUrl: 'https://api.pwnedpasswords.com/range',
+        breachCheckTimeoutMs: 500,
+      });
     });
 
     it.each([
       ['REDIS_URL', 'http://127.0.0.1:6379', 'must be a redis:// or rediss:// URL'],
+      ['PASSWORD_BREACH_CHECK_URL', 'ftp://example.com/range', 'must be a http:// or https:// URL'],
       ['REDIS_KEY_PREFIX', 'has space', 'must be 1 to 64 letters, digits or _ . : -'],
       ['TRUST_PROXY', '10.0.0.0/33', 'each entry must be an IP address, a CIDR range'],
       ['TRUST_PROXY', 'my-proxy.internal', 'each entry must be an IP address, a CIDR range'],
@@ -462,6 +480,14 @@ describe('loadConfig', () => {
       expect(config.mail.smtpUrl).toBe('smtp://user:secret@127.0.0.1:1025');
       expect(config.admin).toEqual({ user: 'ops', password: 'a long admin password' });
       expect(config.publicUrl).toBe('https://conduit.example.com');
+    });
+
+    it('sends a verification email on registration unless SIGNUP_VERIFICATION_EMAIL=false', () => {
+      expect(loadConfig({}).signupVerificationEmail).toBe(true);
+      expect(loadConfig({ SIGNUP_VERIFICATION_EMAIL: 'false' }).signupVerificationEmail).toBe(false);
+      expect(problemsFor({ SIGNUP_VERIFICATION_EMAIL: 'maybe' })[0]).toContain(
+        'SIGNUP_VERIFICATION_EMAIL: must be true or false',
+      );
     });
 
     it.each([
@@ -569,6 +595,71 @@ describe('loadConfig', () => {
       expect(problemsFor({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, DATABASE_URL: '' })[0]).toMatch(
         /^DATABASE_URL: is required/,
       );
+    });
+  });
+
+  describe('OAuth 2.0 and OpenID Connect providers', () => {
+    it('has none by default', () => {
+      expect(loadConfig({}).oauth).toEqual({ oidc: undefined, github: undefined });
+    });
+
+    it('takes an OpenID Connect provider and GitHub, with github.com endpoints by default', () => {
+      const config = loadConfig({
+        OIDC_ISSUER: 'https://accounts.example.com',
+        OIDC_CLIENT_ID: 'conduit',
+        OIDC_CLIENT_SECRET: 'oidc-secret',
+        OIDC_NAME: 'corp',
+        GITHUB_CLIENT_ID: 'Iv1.abc',
+        GITHUB_CLIENT_SECRET: 'github-secret',
+      });
+      expect(config.oauth.oidc).toEqual({
+        name: 'corp',
+        issuer: 'https://accounts.example.com',
+        clientId: 'conduit',
+        clientSecret: 'oidc-secret',
+      });
+      expect(config.oauth.github).toEqual({
+        clientId: 'Iv1.abc',
+        clientSecret: 'github-secret',
+        authorizeUrl: 'https://github.com/login/oauth/authorize',
+        tokenUrl: 'https://github.com/login/oauth/access_token',
+        apiUrl: 'https://api.github.com',
+      });
+      expect(
+        loadConfig({ OIDC_ISSUER: 'https://a.example', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' }).oauth.oidc?.name,
+      ).toBe('oidc');
+    });
+
+    it('wants all three OIDC variables or none, and both GitHub ones or none, never showing a secret', () => {
+      const problems = problemsFor({
+        OIDC_ISSUER: 'https://accounts.example.com',
+        GITHUB_CLIENT_SECRET: 'github-secret',
+      });
+      expect(problems).toEqual([
+        'OIDC_CLIENT_ID: is required with OIDC_ISSUER and OIDC_CLIENT_SECRET (all of them or none)',
+        'OIDC_CLIENT_SECRET: is required with OIDC_ISSUER and OIDC_CLIENT_ID (all of them or none)',
+        'GITHUB_CLIENT_ID: is required with GITHUB_CLIENT_SECRET (all of them or none)',
+      ]);
+      expect(problems.join('\n')).not.toContain('github-secret');
+    });
+
+    it('refuses the key "github" for the OIDC provider, a plain-http issuer and test endpoints in production', () => {
+      expect(problemsFor({ OIDC_NAME: 'github' })).toEqual([
+        'OIDC_NAME: must not be "github" (that key is the GitHub sign-in\'s) (got "github")',
+      ]);
+      const production = problemsFor({
+        NODE_ENV: 'production',
+        JWT_SECRET: GOOD_SECRET,
+        DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/capstone',
+        OIDC_ISSUER: 'http://accounts.example.com',
+        OIDC_CLIENT_ID: 'conduit',
+        OIDC_CLIENT_SECRET: 'oidc-secret',
+        GITHUB_API_URL: 'http://127.0.0.1:9999',
+      });
+      expect(production).toEqual([
+        'OIDC_ISSUER: must be an https:// URL when NODE_ENV=production',
+        'GITHUB_API_URL: is for tests only; unset it when NODE_ENV=production (github.com is used)',
+      ]);
     });
   });
 

@@ -131,6 +131,12 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+[smhd]$/, 'must be a number followed by s, m, h or d, e.g. 15m or 1d')
     .default('1d'),
+  // Opt-in sessions (POST /api/auth/sessions): a short-lived access JWT, refreshed with a rotating token.
+  SESSION_ACCESS_TTL: z
+    .string()
+    .regex(/^\d+[smhd]$/, 'must be a number followed by s, m, h or d, e.g. 15m or 1h')
+    .default('15m'),
+  SESSION_TTL_DAYS: wholeNumber(1, 3650, ' of days').default(30),
   // Unset: the localhost origins outside production, none in production (see loadConfig).
   CORS_ORIGINS: originList.optional(),
   BODY_LIMIT_BYTES: bytes().default(16 * 1024),
@@ -169,8 +175,29 @@ const envSchema = z.object({
   // One core left to the event loop: measured, a login flood then barely slows other requests.
   PASSWORD_HASHING_CONCURRENCY: wholeNumber(1, 256, '').default(Math.max(1, Math.min(4, availableParallelism() - 1))),
   PASSWORD_HASHING_QUEUE: wholeNumber(0, 100_000, '').default(32),
+  // Unset: no breached-password check. https://api.pwnedpasswords.com/range is Have I Been Pwned's.
+  PASSWORD_BREACH_CHECK_URL: urlWithScheme(['http', 'https'], 'https://api.pwnedpasswords.com/range').optional(),
+  PASSWORD_BREACH_CHECK_TIMEOUT_MS: wholeNumber(100, 60_000, ' of milliseconds').default(2_000),
   // Where the API's links point (emails): the address users reach the app at.
   PUBLIC_URL: urlWithScheme(['http', 'https'], 'https://conduit.example.com').default('http://localhost:3000'),
+  // Registration emails a link to verify the address (an email change always does).
+  SIGNUP_VERIFICATION_EMAIL: boolean.default(true),
+  // Sign in with an OpenID Connect provider (found by discovery): all three or none.
+  OIDC_ISSUER: urlWithScheme(['http', 'https'], 'https://accounts.example.com').optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  // The provider's key in URLs: /api/auth/oauth/<OIDC_NAME>/login.
+  OIDC_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits or -')
+    .refine((name) => name !== 'github', 'must not be "github" (that key is the GitHub sign-in\'s)')
+    .default('oidc'),
+  // Sign in with GitHub (OAuth 2.0): both or none. The three URLs are for tests only.
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  GITHUB_AUTHORIZE_URL: urlWithScheme(['http', 'https'], 'https://github.com/login/oauth/authorize').optional(),
+  GITHUB_TOKEN_URL: urlWithScheme(['http', 'https'], 'https://github.com/login/oauth/access_token').optional(),
+  GITHUB_API_URL: urlWithScheme(['http', 'https'], 'https://api.github.com').optional(),
   SEARCH_ENGINE: z.enum(['postgres', 'sphinx', 'elasticsearch']).default('postgres'),
   SPHINX_URL: urlWithScheme(['mysql'], 'mysql://127.0.0.1:9306').optional(),
   ELASTICSEARCH_NODE: urlWithScheme(['http', 'https'], 'http://127.0.0.1:9200').optional(),
@@ -301,6 +328,45 @@ export interface JobsConfig {
   digestCron: string;
 }
 
+export interface PasswordPolicyConfig {
+  /** A k-anonymity range API (GET <url>/<5 hex digits of SHA-1>); undefined: no breach check. */
+  breachCheckUrl?: string;
+  /** Past this, the check is skipped (and logged) rather than failing the request. */
+  breachCheckTimeoutMs: number;
+}
+
+export interface SessionsConfig {
+  /** Lifetime of a session's access JWT, e.g. `15m` (same format as JWT_EXPIRES_IN). */
+  accessTtl: string;
+  /** A session (and so its refresh tokens) ends this many days after sign-in, however often it is refreshed. */
+  ttlDays: number;
+}
+
+/** An OpenID Connect provider: its endpoints and keys are discovered from `issuer`. */
+export interface OidcProviderConfig {
+  /** The key in URLs (`/api/auth/oauth/<name>/login`) and in external_identities.provider. */
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** GitHub's OAuth 2.0 app; the URLs are github.com's unless a test points them elsewhere. */
+export interface GithubOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+}
+
+export interface OAuthConfig {
+  /** Undefined: no OpenID Connect sign-in (its routes answer 404). */
+  oidc?: OidcProviderConfig;
+  /** Undefined: no GitHub sign-in (its routes answer 404). */
+  github?: GithubOAuthConfig;
+}
+
 export interface PasswordHashingConfig {
   /** argon2 hashes or verifications running at once; each takes ~19 MiB and a core for tens of ms. */
   concurrency: number;
@@ -322,6 +388,7 @@ export class AppConfig {
   /** Same as `database.pgliteDataDir`. */
   readonly pgliteDataDir!: string;
   readonly jwt!: { secret: string; expiresIn: string; secretIsEphemeral: boolean };
+  readonly sessions!: SessionsConfig;
   readonly corsOrigins!: string[];
   /** The largest request body on most routes. */
   readonly bodyLimitBytes!: number;
@@ -340,8 +407,13 @@ export class AppConfig {
   /** Proxies (addresses, CIDR ranges, `loopback`...) whose X-Forwarded-For is believed; empty: none. */
   readonly trustProxy!: string[];
   readonly passwordHashing!: PasswordHashingConfig;
+  readonly passwordPolicy!: PasswordPolicyConfig;
   /** The address users reach the app at, for links in emails. */
   readonly publicUrl!: string;
+  /** Whether registration sends a verification email (SIGNUP_VERIFICATION_EMAIL). */
+  readonly signupVerificationEmail!: boolean;
+  /** Sign-in through other providers; redirect URIs are `${publicUrl}/api/auth/oauth/<provider>/callback`. */
+  readonly oauth!: OAuthConfig;
   readonly search!: SearchConfig;
   readonly mail!: MailConfig;
   /** HTTP Basic credentials of the operations pages (queue dashboard); undefined: those pages are off. */
@@ -397,6 +469,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       expiresIn: vars.JWT_EXPIRES_IN,
       secretIsEphemeral: !vars.JWT_SECRET,
     },
+    sessions: { accessTtl: vars.SESSION_ACCESS_TTL, ttlDays: vars.SESSION_TTL_DAYS },
     // A production deployment names its own front-end origins; localhost ones would let any page
     // served from a visitor's own machine call the API with their credentials.
     corsOrigins: vars.CORS_ORIGINS ?? (production ? [] : LOCAL_CORS_ORIGINS),
@@ -433,7 +506,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     trustProxy: vars.TRUST_PROXY ?? [],
     passwordHashing: { concurrency: vars.PASSWORD_HASHING_CONCURRENCY, queue: vars.PASSWORD_HASHING_QUEUE },
+    passwordPolicy: {
+      breachCheckUrl: vars.PASSWORD_BREACH_CHECK_URL?.replace(/\/+$/, ''),
+      breachCheckTimeoutMs: vars.PASSWORD_BREACH_CHECK_TIMEOUT_MS,
+    },
     publicUrl: vars.PUBLIC_URL.replace(/\/+$/, ''),
+    signupVerificationEmail: vars.SIGNUP_VERIFICATION_EMAIL,
+    oauth: {
+      oidc:
+        vars.OIDC_ISSUER && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
+          ? {
+              name: vars.OIDC_NAME,
+              issuer: vars.OIDC_ISSUER,
+              clientId: vars.OIDC_CLIENT_ID,
+              clientSecret: vars.OIDC_CLIENT_SECRET,
+            }
+          : undefined,
+      github:
+        vars.GITHUB_CLIENT_ID && vars.GITHUB_CLIENT_SECRET
+          ? {
+              clientId: vars.GITHUB_CLIENT_ID,
+              clientSecret: vars.GITHUB_CLIENT_SECRET,
+              authorizeUrl: vars.GITHUB_AUTHORIZE_URL ?? 'https://github.com/login/oauth/authorize',
+              tokenUrl: vars.GITHUB_TOKEN_URL ?? 'https://github.com/login/oauth/access_token',
+              apiUrl: (vars.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+            }
+          : undefined,
+    },
     search: {
       engine: vars.SEARCH_ENGINE,
       sphinxUrl: vars.SPHINX_URL,
@@ -493,6 +592,7 @@ function crossFieldProblems(present: Record<string, string | undefined>): string
       `${missing}: is required with ${missing === 'ADMIN_USER' ? 'ADMIN_PASSWORD' : 'ADMIN_USER'} (both or neither)`,
     );
   }
+  problems.push(...oauthProblems(present, value('NODE_ENV') === 'production'));
   if (value('JOBS_MODE') === 'worker' && (!present.REDIS_URL || !present.DATABASE_URL)) {
     problems.push('JOBS_MODE: worker needs REDIS_URL and DATABASE_URL (a worker process shares both with the API)');
   }
@@ -502,6 +602,37 @@ function crossFieldProblems(present: Record<string, string | undefined>): string
     problems.push(
       `ARTICLE_BODY_LIMIT_BYTES: must be at least BODY_LIMIT_BYTES (${bodyLimit}) (got "${articleBodyLimit}")`,
     );
+  }
+  return problems;
+}
+
+/** OIDC_* all three or none, GITHUB_CLIENT_* both or none; in production, https and github.com only. */
+function oauthProblems(present: Record<string, string | undefined>, production: boolean): string[] {
+  const problems: string[] = [];
+  const groups = [
+    ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'],
+    ['GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET'],
+  ];
+  for (const group of groups) {
+    const missing = group.filter((name) => !present[name]);
+    if (missing.length > 0 && missing.length < group.length) {
+      problems.push(
+        ...missing.map(
+          (name) =>
+            `${name}: is required with ${group.filter((other) => other !== name).join(' and ')} (all of them or none)`,
+        ),
+      );
+    }
+  }
+  if (production) {
+    // The ID token's keys and the tokens themselves would travel in the clear.
+    if (present.OIDC_ISSUER?.startsWith('http://')) {
+      problems.push('OIDC_ISSUER: must be an https:// URL when NODE_ENV=production');
+    }
+    for (const name of ['GITHUB_AUTHORIZE_URL', 'GITHUB_TOKEN_URL', 'GITHUB_API_URL']) {
+      if (present[name])
+        problems.push(`${name}: is for tests only; unset it when NODE_ENV=production (github.com is used)`);
+    }
   }
   return problems;
 }

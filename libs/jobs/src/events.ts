@@ -12,7 +12,12 @@ export type DomainEvent =
   | { type: 'article.updated'; articleId: number }
   | { type: 'article.deleted'; articleId: number }
   | { type: 'comment.added'; commentId: number; articleId: number }
-  | { type: 'user.followed'; followerId: number; followingId: number };
+  | { type: 'user.followed'; followerId: number; followingId: number }
+  /** Registration, or the user asking again: send a verification link to the current address. */
+  | { type: 'account.verification-requested'; userId: number }
+  | { type: 'account.password-reset-requested'; userId: number }
+  /** The addresses as they were at the change: the old one is told, the new one verified. */
+  | { type: 'account.email-changed'; userId: number; previousEmail: string; newEmail: string };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -43,22 +48,43 @@ export function eventFromRow(row: {
     string,
     unknown
   >;
-  for (const field of fields) {
+  const event: Record<string, unknown> = { type: row.type };
+  // Only the declared fields are read back: anything else in the payload is left behind.
+  for (const [field, kind] of Object.entries(fields)) {
     const value = payload[field];
-    if (!Number.isSafeInteger(value) || (value as number) <= 0) {
+    if (!isValidField(kind, value)) {
       throw new Error(
         `outbox event ${row.id} (${row.type}) has no valid "${field}": ${JSON.stringify(value) ?? 'missing'}`,
       );
     }
+    event[field] = value;
   }
-  return { id: String(row.id), createdAt: row.created_at, event: { ...payload, type: row.type } as DomainEvent };
+  return { id: String(row.id), createdAt: row.created_at, event: event as DomainEvent };
 }
 
-/** The ids each event type carries: all of them positive integers. */
-const FIELDS: Record<DomainEventType, string[]> = {
-  'article.published': ['articleId'],
-  'article.updated': ['articleId'],
-  'article.deleted': ['articleId'],
-  'comment.added': ['commentId', 'articleId'],
-  'user.followed': ['followerId', 'followingId'],
+/**
+ * `id`: a positive integer (a row to read the current state of). `email`: an address as the API
+ * stored it (normalized, at most 254 characters, no white space or control characters, so it can
+ * never add a line to a mail header), for the rare fact that cannot be read back later: the
+ * address an account had before a change.
+ */
+export type EventFieldKind = 'id' | 'email';
+
+const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+$/u;
+
+export function isValidField(kind: EventFieldKind, value: unknown): boolean {
+  if (kind === 'id') return Number.isSafeInteger(value) && (value as number) > 0;
+  return typeof value === 'string' && value.length <= 254 && EMAIL.test(value);
+}
+
+/** The fields each event type carries, and their kind. */
+const FIELDS: Record<DomainEventType, Record<string, EventFieldKind>> = {
+  'article.published': { articleId: 'id' },
+  'article.updated': { articleId: 'id' },
+  'article.deleted': { articleId: 'id' },
+  'comment.added': { commentId: 'id', articleId: 'id' },
+  'user.followed': { followerId: 'id', followingId: 'id' },
+  'account.verification-requested': { userId: 'id' },
+  'account.password-reset-requested': { userId: 'id' },
+  'account.email-changed': { userId: 'id', previousEmail: 'email', newEmail: 'email' },
 };

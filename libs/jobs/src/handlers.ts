@@ -3,11 +3,24 @@
  * Look at what each job does, written once as plain functions of their inputs: the worker's
  * BullMQ processors call them, and so does the API itself when it runs without Redis. Each is safe
  * to run twice: the indexer writes the article's current state, and an email is recorded as sent
- * (by a key derived from the event) so a retried job does not send it again.
+ * (by a key derived from the event) so a retried job does not send it again. An account email's
+ * single-use token is created by the job that sends it, stored as a digest only, and deleted
+ * again if the email could not be sent.
  */
 import type { Pool } from '@capstone/database';
-import { newCommentEmail, newFollowerEmail, weeklyDigestEmail, type Mailer, type MailMessage } from '@capstone/mail';
+import {
+  emailChangedEmail,
+  MailDeliveryError,
+  newCommentEmail,
+  newFollowerEmail,
+  passwordResetEmail,
+  verifyEmailEmail,
+  weeklyDigestEmail,
+  type Mailer,
+  type MailMessage,
+} from '@capstone/mail';
 import { loadSearchDocuments, type SearchEngine } from '@capstone/search';
+import { ACCOUNT_TOKEN_TTL_MS, newAccountToken, type AccountTokenPurpose } from './account-tokens';
 import type { JobSpec, KeyedJob } from './queues';
 
 export interface JobHandlerDeps {
@@ -40,6 +53,12 @@ export class JobHandlers {
         return this.weeklyDigest(job.data.weekOf);
       case 'digest-for-user':
         return this.digestForUser(job.data);
+      case 'verify-email':
+        return this.verifyEmail(job.data);
+      case 'password-reset':
+        return this.passwordReset(job.data);
+      case 'email-changed':
+        return this.emailChanged(job.data);
       case 'purge-outbox':
         return this.purgeOutbox();
       case 'no-op':
@@ -161,6 +180,81 @@ export class JobHandlers {
     });
   }
 
+  /** A link to verify the address the account has now (none if it is verified already). */
+  private async verifyEmail(data: { eventId: string; userId: number }): Promise<JobOutcome> {
+    return this.deliverTokenOnce(`verify-email:${data.eventId}`, 'verify-email', data.userId, async () => {
+      const [user] = await this.rows<{ email: string; username: string; verified: boolean }>(
+        'SELECT email, username, email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1',
+        [data.userId],
+      );
+      if (!user || user.verified) return undefined;
+      return {
+        to: user,
+        compose: (token) =>
+          verifyEmailEmail({
+            to: user,
+            token,
+            validForHours: hoursOf('verify-email'),
+            requestId: data.eventId,
+            publicUrl: this.deps.publicUrl,
+          }),
+      };
+    });
+  }
+
+  /** A link to choose a new password, sent to the account's current address. */
+  private async passwordReset(data: { eventId: string; userId: number }): Promise<JobOutcome> {
+    return this.deliverTokenOnce(`password-reset:${data.eventId}`, 'reset-password', data.userId, async () => {
+      // A suspended account stays suspended whatever its password: nothing to reset.
+      const [user] = await this.rows<{ email: string; username: string }>(
+        'SELECT email, username FROM users WHERE id = $1 AND suspended_at IS NULL',
+        [data.userId],
+      );
+      if (!user) return undefined;
+      return {
+        to: user,
+        compose: (token) =>
+          passwordResetEmail({
+            to: user,
+            token,
+            validForHours: hoursOf('reset-password'),
+            requestId: data.eventId,
+            publicUrl: this.deps.publicUrl,
+          }),
+      };
+    });
+  }
+
+  /** Tells the previous address of the change (the new one gets its own verification job). */
+  private async emailChanged(data: {
+    eventId: string;
+    userId: number;
+    previousEmail: string;
+    newEmail: string;
+  }): Promise<JobOutcome> {
+    const key = `email-changed:${data.eventId}`;
+    try {
+      return await this.deliverOnce(key, async () => {
+        const [user] = await this.rows<{ username: string }>('SELECT username FROM users WHERE id = $1', [data.userId]);
+        if (!user) return undefined;
+        return emailChangedEmail({
+          to: { email: data.newEmail, username: user.username },
+          previousEmail: data.previousEmail,
+          newEmail: data.newEmail,
+          requestId: data.eventId,
+          publicUrl: this.deps.publicUrl,
+        });
+      });
+    } catch (error) {
+      // An old address refused for good is often why it was changed: nothing more to do, and
+      // the new address's verification (the same event, next job in-process) must not wait on it.
+      if (error instanceof MailDeliveryError && error.permanent) {
+        return { result: `${key}: ${data.previousEmail} refused it for good (${error.message})` };
+      }
+      throw error;
+    }
+  }
+
   private async purgeOutbox(): Promise<JobOutcome> {
     const result = await this.deps.pool.query(
       `DELETE FROM outbox_events WHERE sent_at < now() - make_interval(days => $1)`,
@@ -184,9 +278,48 @@ export class JobHandlers {
     return { result: `${key}: sent to ${message.to}` };
   }
 
+  /**
+   * deliverOnce for an email carrying a new single-use token: the token's digest is stored (bound
+   * to the address it is sent to) before sending, and deleted if sending fails, so a retried job
+   * leaves no working token behind that nobody received. The raw token lives only in the email.
+   */
+  private async deliverTokenOnce(
+    key: string,
+    purpose: AccountTokenPurpose,
+    userId: number,
+    prepare: () => Promise<{ to: { email: string }; compose: (token: string) => MailMessage } | undefined>,
+  ): Promise<JobOutcome> {
+    let issued: string | undefined;
+    try {
+      return await this.deliverOnce(key, async () => {
+        const plan = await prepare();
+        if (!plan) return undefined;
+        const { token, sha256 } = newAccountToken();
+        await this.deps.pool.query(
+          `INSERT INTO account_tokens (token_sha256, user_id, purpose, email, expires_at)
+           VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8 / 1000))`,
+          [sha256, userId, purpose, plan.to.email, ACCOUNT_TOKEN_TTL_MS[purpose]],
+        );
+        issued = sha256;
+        return plan.compose(token);
+      });
+    } catch (error) {
+      if (issued) {
+        await this.deps.pool
+          .query('DELETE FROM account_tokens WHERE token_sha256 = $1', [issued])
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
   private async rows<Row extends object>(text: string, values: unknown[]): Promise<Row[]> {
     return (await this.deps.pool.query(text, values)).rows as Row[];
   }
+}
+
+function hoursOf(purpose: AccountTokenPurpose): number {
+  return ACCOUNT_TOKEN_TTL_MS[purpose] / (60 * 60 * 1000);
 }
 
 /** Monday 00:00 UTC of the week `date` falls in: the digest covers the seven days before it. */

@@ -1,3 +1,4 @@
+export { ACCOUNT_TOKEN_TTL_MS, accountTokenDigest, newAccountToken, type AccountTokenPurpose } from './account-tokens';
 export { eventFromRow, outboxRow, type DomainEvent, type DomainEventType, type StoredEvent } from './events';
 export {
   jobOptions,

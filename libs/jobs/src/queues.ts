@@ -5,7 +5,7 @@
  * keeps only once (at-least-once delivery, without duplicate work).
  */
 import type { JobsConfig } from '@capstone/config';
-import type { StoredEvent } from './events';
+import { isValidField, type StoredEvent } from './events';
 import { PermanentJobError } from './failures';
 
 export const QUEUES = {
@@ -23,6 +23,13 @@ export type JobSpec =
   | { queue: 'notifications'; name: 'new-comment'; data: { eventId: string; commentId: number } }
   | { queue: 'notifications'; name: 'weekly-digest'; data: { weekOf: string } }
   | { queue: 'notifications'; name: 'digest-for-user'; data: { userId: number; weekOf: string } }
+  | { queue: 'notifications'; name: 'verify-email'; data: { eventId: string; userId: number } }
+  | { queue: 'notifications'; name: 'password-reset'; data: { eventId: string; userId: number } }
+  | {
+      queue: 'notifications';
+      name: 'email-changed';
+      data: { eventId: string; userId: number; previousEmail: string; newEmail: string };
+    }
   | { queue: 'maintenance'; name: 'purge-outbox'; data: Record<string, never> }
   | { queue: 'maintenance'; name: 'no-op'; data: { sentAt: number } };
 
@@ -45,20 +52,28 @@ export function readJob(queue: string, name: string, data: unknown): JobSpec {
           ? typeof value === 'string' && /^[1-9][0-9]{0,18}$/.test(value)
           : kind === 'time'
             ? typeof value === 'string' && (value === '' || !Number.isNaN(Date.parse(value)))
-            : typeof value === 'number' && Number.isFinite(value);
+            : kind === 'email'
+              ? isValidField('email', value)
+              : typeof value === 'number' && Number.isFinite(value);
     if (!valid)
       throw new PermanentJobError(`job "${name}" has no valid "${field}": ${JSON.stringify(value) ?? 'missing'}`);
   }
   return { queue, name, data: fields } as JobSpec;
 }
 
-type FieldKind = 'id' | 'event-id' | 'time' | 'number';
+type FieldKind = 'id' | 'event-id' | 'time' | 'number' | 'email';
 const JOB_DATA: Record<JobName, { queue: QueueName; fields: Record<string, FieldKind> }> = {
   'index-article': { queue: 'search-index', fields: { articleId: 'id', eventAt: 'time' } },
   'new-follower': { queue: 'notifications', fields: { eventId: 'event-id', followerId: 'id', followingId: 'id' } },
   'new-comment': { queue: 'notifications', fields: { eventId: 'event-id', commentId: 'id' } },
   'weekly-digest': { queue: 'notifications', fields: { weekOf: 'time' } },
   'digest-for-user': { queue: 'notifications', fields: { userId: 'id', weekOf: 'time' } },
+  'verify-email': { queue: 'notifications', fields: { eventId: 'event-id', userId: 'id' } },
+  'password-reset': { queue: 'notifications', fields: { eventId: 'event-id', userId: 'id' } },
+  'email-changed': {
+    queue: 'notifications',
+    fields: { eventId: 'event-id', userId: 'id', previousEmail: 'email', newEmail: 'email' },
+  },
   'purge-outbox': { queue: 'maintenance', fields: {} },
   'no-op': { queue: 'maintenance', fields: { sentAt: 'number' } },
 };
@@ -100,7 +115,38 @@ export function jobsFor({ id, createdAt, event }: StoredEvent): KeyedJob[] {
           jobId: `event-${id}-notify`,
         },
       ];
+    case 'account.verification-requested':
+      return [verifyEmailJob(id, event.userId)];
+    case 'account.password-reset-requested':
+      return [
+        {
+          queue: 'notifications',
+          name: 'password-reset',
+          data: { eventId: id, userId: event.userId },
+          jobId: `event-${id}-reset`,
+        },
+      ];
+    case 'account.email-changed':
+      // Two reactions to one fact: the old address is told, the new one gets a verification link.
+      return [
+        {
+          queue: 'notifications',
+          name: 'email-changed',
+          data: { eventId: id, userId: event.userId, previousEmail: event.previousEmail, newEmail: event.newEmail },
+          jobId: `event-${id}-notify`,
+        },
+        verifyEmailJob(id, event.userId),
+      ];
   }
+}
+
+function verifyEmailJob(eventId: string, userId: number): KeyedJob {
+  return {
+    queue: 'notifications',
+    name: 'verify-email',
+    data: { eventId, userId },
+    jobId: `event-${eventId}-verify-email`,
+  };
 }
 
 /** Retries and retention for every job (BullMQ's JobsOptions, without importing BullMQ here). */

@@ -1,6 +1,6 @@
 /**
- * @roadmap messaging.background-jobs, security.xss
- * Look at the three notification emails as pure functions: plain data in (the worker queries it),
+ * @roadmap messaging.background-jobs, security.xss, auth.registration-login
+ * Look at the notification and account emails as pure functions: plain data in (the worker queries it),
  * a rendered MailMessage out, with no database, clock or network. Each message gets a Message-ID
  * derived from who it is for and what it is about, so a job that runs twice (delivery is at least
  * once) sends a message the receiving side can recognise as the same one.
@@ -8,7 +8,7 @@
 import type { MailMessage } from './mailer';
 import { joinHtml, MailTemplates, SafeHtml } from './templates';
 
-/** Every file in libs/mail/templates that the three emails below render. */
+/** Every file in libs/mail/templates that the emails below render. */
 export const EMAIL_TEMPLATE_FILES = [
   'new-follower.subject.txt',
   'new-follower.txt',
@@ -23,6 +23,15 @@ export const EMAIL_TEMPLATE_FILES = [
   'weekly-digest.html',
   'weekly-digest.article.txt',
   'weekly-digest.article.html',
+  'verify-email.subject.txt',
+  'verify-email.txt',
+  'verify-email.html',
+  'password-reset.subject.txt',
+  'password-reset.txt',
+  'password-reset.html',
+  'email-changed.subject.txt',
+  'email-changed.txt',
+  'email-changed.html',
 ] as const;
 
 /** How much user-written text an email quotes; the link leads to the rest. In characters. */
@@ -73,6 +82,28 @@ export interface WeeklyDigestEmailInput {
   articles: readonly DigestArticle[];
   /** The first day of the week the digest covers; its date (UTC) names the digest. */
   weekOf: Date;
+  publicUrl: string;
+}
+
+/** A single-use link to an account action: the raw token is in this email and nowhere else. */
+export interface AccountLinkEmailInput {
+  /** The address the link is for: the token is bound to it. */
+  to: Recipient;
+  /** The raw token (its SHA-256 is what the database stores). */
+  token: string;
+  /** How long the link works, in whole hours (said in the email). */
+  validForHours: number;
+  /** What this email answers (the outbox event's id): names its Message-ID. */
+  requestId: string;
+  publicUrl: string;
+}
+
+export interface EmailChangedEmailInput {
+  /** The account as it is now; the email goes to `previousEmail`, not to `to.email`. */
+  to: Recipient;
+  previousEmail: string;
+  newEmail: string;
+  requestId: string;
   publicUrl: string;
 }
 
@@ -189,6 +220,85 @@ export function weeklyDigestEmail(
   };
 }
 
+/** Asks `to` to confirm their address: `${publicUrl}/verify-email?token=…`, and the token as a code. */
+export function verifyEmailEmail(
+  input: AccountLinkEmailInput,
+  templates: MailTemplates = defaultTemplates,
+): MailMessage {
+  const links = linksFor(input.publicUrl);
+  const vars = {
+    username: input.to.username,
+    email: input.to.email,
+    token: input.token,
+    validFor: hours(input.validForHours),
+    verifyUrl: links.withToken('verify-email', input.token),
+    publicUrl: links.home,
+  };
+  return {
+    to: input.to.email,
+    subject: templates.subject('verify-email.subject.txt', vars),
+    text: templates.text('verify-email.txt', vars),
+    html: templates.html('verify-email.html', vars).html,
+    messageId: messageIdFor('verify-email', [input.requestId, input.to.username], links.host),
+    headers: { ...NOTIFICATION_HEADERS },
+  };
+}
+
+/** A link to choose a new password: `${publicUrl}/reset-password?token=…`, and the token as a code. */
+export function passwordResetEmail(
+  input: AccountLinkEmailInput,
+  templates: MailTemplates = defaultTemplates,
+): MailMessage {
+  const links = linksFor(input.publicUrl);
+  const vars = {
+    username: input.to.username,
+    token: input.token,
+    validFor: hours(input.validForHours),
+    resetUrl: links.withToken('reset-password', input.token),
+    publicUrl: links.home,
+  };
+  return {
+    to: input.to.email,
+    subject: templates.subject('password-reset.subject.txt', vars),
+    text: templates.text('password-reset.txt', vars),
+    html: templates.html('password-reset.html', vars).html,
+    messageId: messageIdFor('password-reset', [input.requestId, input.to.username], links.host),
+    headers: { ...NOTIFICATION_HEADERS },
+  };
+}
+
+/**
+ * Tells the address an account had before that it was replaced: if the owner did not make the
+ * change, this is how they learn of it (the new address belongs to whoever made it).
+ */
+export function emailChangedEmail(
+  input: EmailChangedEmailInput,
+  templates: MailTemplates = defaultTemplates,
+): MailMessage {
+  const links = linksFor(input.publicUrl);
+  const vars = {
+    username: input.to.username,
+    previousEmail: input.previousEmail,
+    newEmail: input.newEmail,
+    settingsUrl: links.settings,
+    publicUrl: links.home,
+  };
+  return {
+    to: input.previousEmail,
+    subject: templates.subject('email-changed.subject.txt', vars),
+    text: templates.text('email-changed.txt', vars),
+    html: templates.html('email-changed.html', vars).html,
+    messageId: messageIdFor('email-changed', [input.requestId, input.to.username], links.host),
+    headers: { ...NOTIFICATION_HEADERS },
+  };
+}
+
+/** `1 hour`, `24 hours`. */
+function hours(count: number): string {
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`invalid link lifetime: ${count} hours`);
+  return count === 1 ? '1 hour' : `${count} hours`;
+}
+
 /**
  * Links as the RealWorld frontends route them (`/article/:slug`, `/profile/:username`,
  * `/settings`, all path-based). Each path segment is percent-encoded, and `publicUrl` comes from
@@ -203,6 +313,9 @@ function linksFor(publicUrl: string) {
     settings: `${home}/settings`,
     article: (slug: string) => `${home}/article/${encodeURIComponent(slug)}`,
     profile: (username: string) => `${home}/profile/${encodeURIComponent(username)}`,
+    /** A frontend page that reads `?token=` and posts it to the API. */
+    withToken: (page: 'verify-email' | 'reset-password', token: string) =>
+      `${home}/${page}?token=${encodeURIComponent(token)}`,
   };
 }
 

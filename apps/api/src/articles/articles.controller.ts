@@ -21,6 +21,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { actorOf } from '../moderation/actor';
 import { PageQuery } from '../common/dto/page-query.dto';
 import { AcceptsLargeBody } from '../common/http/body-limit';
 import { PubliclyCacheable } from '../common/http/http-caching';
@@ -121,7 +122,7 @@ export class ArticlesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @UseGuards(JwtAuthGuard)
   async delete(@Param('slug') slug: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
-    await this.articles.delete(slug, user.id);
+    await this.articles.delete(slug, actorOf(user));
   }
 
   @Post(':slug/favorite')

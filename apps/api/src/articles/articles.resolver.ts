@@ -12,6 +12,7 @@ import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver, Su
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { actorOf } from '../moderation/actor';
 import { CommentType } from '../comments/comment.type';
 import type { Comment } from '../comments/comment.model';
 import { UnauthenticatedError } from '../common/errors/domain-errors';
@@ -100,7 +101,7 @@ export class ArticlesResolver {
   @Mutation(() => Boolean, { description: 'True once the article is deleted.' })
   @UseGuards(JwtAuthGuard)
   async deleteArticle(@Args('slug') slug: string, @CurrentUser() viewer: AuthenticatedUser): Promise<boolean> {
-    await this.articleService.delete(slug, viewer.id);
+    await this.articleService.delete(slug, actorOf(viewer));
     return true;
   }
 

@@ -12,6 +12,7 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError, ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors';
 import { requestOf } from '../common/request-of';
+import { AccessVerifier } from './access-verifier';
 import type { AuthenticatedUser } from './authenticated-user';
 import { credentialFromRequest, isSafeMethod, type Scope } from './credentials';
 
@@ -39,8 +40,16 @@ export class InsufficientScopeError extends ForbiddenError {
 
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessVerifier,
+  ) {
     super();
+  }
+
+  /** Handed to the strategy: this app's verifier, whichever app registered "jwt" with Passport last. */
+  override getAuthenticateOptions() {
+    return { verifier: this.verifier };
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

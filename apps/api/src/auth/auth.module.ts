@@ -11,6 +11,7 @@ import { AccessVerifier } from './access-verifier';
 import { JwtStrategy } from './jwt.strategy';
 import { TokenAuthenticator } from './token-authenticator';
 import { PasswordHasher } from './password-hasher';
+import { PasswordPolicy } from './password-policy';
 import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TokenService } from './token.service';
 
 @Module({
@@ -30,7 +31,7 @@ import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TokenService } from './token.s
       }),
     }),
   ],
-  providers: [AccessVerifier, JwtStrategy, PasswordHasher, TokenService, TokenAuthenticator],
-  exports: [AccessVerifier, PasswordHasher, TokenService, TokenAuthenticator],
+  providers: [AccessVerifier, JwtStrategy, PasswordHasher, PasswordPolicy, TokenService, TokenAuthenticator],
+  exports: [AccessVerifier, PasswordHasher, PasswordPolicy, TokenService, TokenAuthenticator],
 })
 export class AuthModule {}

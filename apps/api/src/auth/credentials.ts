@@ -1,5 +1,5 @@
 /**
- * @roadmap auth.token-authentication, auth.cookie-based, security.hashing
+ * @roadmap auth.token-authentication, auth.sessions, security.csrf, security.password-hashing
  * Look at the kinds of credential one request can carry and how each is recognised before any
  * database lookup: a JWT (three base64url parts), a personal access token (a `cpat_` prefix), or
  * an HttpOnly cookie set by a browser session. Opaque tokens are stored only as SHA-256 digests:

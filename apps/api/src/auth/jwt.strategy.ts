@@ -30,14 +30,24 @@ class CredentialStrategy extends PassportStrategyBase {
     super();
   }
 
-  // Typed by @types/passport-strategy as an Express request; on Fastify it is Fastify's.
-  override authenticate(request: unknown): void {
-    this.verify(request as RequestLike, (error, user) => {
+  /**
+   * Typed by @types/passport-strategy as an Express request; on Fastify it is Fastify's.
+   * `options.verifier` is the guard's own: Passport keeps one strategy per name per process, so
+   * with two apps in one process (tests, a second instance) the last one registered would
+   * otherwise verify every app's requests against its own database.
+   */
+  override authenticate(request: unknown, options?: { verifier?: AccessVerifier }): void {
+    const done: Done = (error, user) => {
       // A refused credential is a failure with its reason (the guard turns it into the 401 body).
       if (error instanceof DomainError) return this.fail(error, 401);
       if (error) return this.error(error as Error);
       return user ? this.success(user) : this.fail(UnauthenticatedError.token('is missing'), 401);
-    });
+    };
+    if (!options?.verifier) return this.verify(request as RequestLike, done);
+    options.verifier.authenticateRequest(request as RequestLike).then(
+      (user) => done(null, user),
+      (error: unknown) => done(error),
+    );
   }
 }
 

@@ -4,6 +4,7 @@
  * and at the claims we add: `gen`, the user's token generation (a password change raises it and
  * so revokes every older token), and `sid` for the access token of an opt-in session.
  */
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Sql } from '../database/sql';
@@ -24,6 +25,11 @@ export interface TokenPayload {
   gen?: number;
   /** The opt-in session this access token belongs to (absent for the RealWorld token). */
   sid?: string;
+  /**
+   * A random id: two sign-ins in the same second would otherwise get the very same token, and
+   * keeping one through a password change (by its digest) would keep the other too.
+   */
+  jti?: string;
 }
 
 export interface IssueOptions {
@@ -47,7 +53,10 @@ export class TokenService {
       [userId],
     );
     if (!user) throw new NotFoundError('user');
-    const claims: Omit<TokenPayload, 'iat' | 'exp'> = { sub: String(userId) };
+    const claims: Omit<TokenPayload, 'iat' | 'exp'> = {
+      sub: String(userId),
+      jti: randomBytes(12).toString('base64url'),
+    };
     if (user.token_generation !== 0) claims.gen = user.token_generation;
     if (options.sessionId) claims.sid = options.sessionId;
     // Algorithm, issuer, audience and default expiry come from JwtModule's signOptions (auth.module.ts).

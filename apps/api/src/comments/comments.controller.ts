@@ -9,6 +9,7 @@ import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { actorOf } from '../moderation/actor';
 import { CommentPageQuery } from '../common/dto/page-query.dto';
 import { COMMENT_PAGES, toPageRequest } from '../common/pagination';
 import { presentCommentList, presentCommentResponse } from './comment.presenter';
@@ -66,6 +67,6 @@ export class CommentsController {
     @Param('id') id: string,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
-    await this.comments.delete(slug, id, user.id);
+    await this.comments.delete(slug, id, actorOf(user));
   }
 }

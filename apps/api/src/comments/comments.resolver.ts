@@ -12,6 +12,7 @@ import { ArticlesService } from '../articles/articles.service';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { actorOf } from '../moderation/actor';
 import { COMMENT_PAGES } from '../common/pagination';
 import type { GraphqlContext } from '../graphql/graphql-context';
 import { perItemComplexity } from '../graphql/query-limits';
@@ -60,7 +61,7 @@ export class CommentsResolver {
     @Args('id', { type: () => ID }) id: string,
     @CurrentUser() viewer: AuthenticatedUser,
   ): Promise<boolean> {
-    await this.commentService.delete(slug, id, viewer.id);
+    await this.commentService.delete(slug, id, actorOf(viewer));
     return true;
   }
 

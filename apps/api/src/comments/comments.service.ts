@@ -1,8 +1,8 @@
 /**
  * @roadmap security.authorization, apis.pagination
  * Look at the order of checks when deleting: the article must exist (404), the comment must
- * belong to it (404), and only its author may delete it (403); and at the bounded list, which
- * never returns more than a page of comments however long the thread.
+ * belong to it (404), and only its author or an admin (moderation) may delete it (403); and at
+ * the bounded list, which never returns more than a page of comments however long the thread.
  */
 import { Injectable } from '@nestjs/common';
 import { outboxRow } from '@capstone/jobs';
@@ -15,6 +15,7 @@ import type { Comment } from './comment.model';
 import { commentSelect, toComment } from './comment.queries';
 import { ViewerRelations } from '../profiles/viewer-relations';
 import { LiveUpdates } from '../live/live-updates';
+import type { Actor } from '../moderation/actor';
 
 /** Comment ids are Postgres `integer`s. */
 const MAX_COMMENT_ID = 2_147_483_647;
@@ -102,8 +103,11 @@ export class CommentsService {
     return comment;
   }
 
-  /** `commentId` as a URL or a GraphQL ID carries it: text that does not name a comment is a 404. */
-  async delete(slug: string, commentId: string | number, userId: number): Promise<void> {
+  /**
+   * `commentId` as a URL or a GraphQL ID carries it: text that does not name a comment is a 404.
+   * Its author may delete it, and so may an admin (moderation).
+   */
+  async delete(slug: string, commentId: string | number, actor: Actor): Promise<void> {
     const articleId = await this.articleIdOf(slug);
     const id = parseCommentId(commentId);
     const comment =
@@ -111,7 +115,8 @@ export class CommentsService {
         ? null
         : await this.prisma.comment.findFirst({ where: { id, articleId }, select: { id: true, authorId: true } });
     if (!comment) throw new NotFoundError('comment');
-    if (comment.authorId !== userId) throw new ForbiddenError('comment');
+    // Its author, or an admin moderating: nobody else.
+    if (comment.authorId !== actor.id && actor.role !== 'admin') throw new ForbiddenError('comment');
     await this.prisma.comment.delete({ where: { id: comment.id } });
   }
 

@@ -5,6 +5,7 @@
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
+import type { AccessVerifier } from '../auth/access-verifier';
 import { JwtAuthGuard, OptionalJwtAuthGuard } from '../auth/auth.guards';
 import { currentUserOf } from '../auth/current-user.decorator';
 import { UnauthenticatedError } from './errors/domain-errors';
@@ -60,24 +61,26 @@ describe('currentUserOf', () => {
 
 describe('the guards outside HTTP', () => {
   const reflector = new Reflector();
+  // Never reached in these cases: they end before any credential is checked.
+  const verifier = {} as AccessVerifier;
 
   it('OptionalJwtAuthGuard lets an anonymous GraphQL call through without touching passport', async () => {
     await expect(
-      new OptionalJwtAuthGuard(reflector).canActivate(graphqlContext({ req: { headers: {} } })),
+      new OptionalJwtAuthGuard(reflector, verifier).canActivate(graphqlContext({ req: { headers: {} } })),
     ).resolves.toBe(true);
   });
 
   it('JwtAuthGuard refuses a call that carries no request at all with a domain error, not a crash', async () => {
-    await expect(new JwtAuthGuard(reflector).canActivate(rpcContext())).rejects.toThrow(UnauthenticatedError);
+    await expect(new JwtAuthGuard(reflector, verifier).canActivate(rpcContext())).rejects.toThrow(UnauthenticatedError);
   });
 
   it('JwtAuthGuard hands passport the request found in the GraphQL context', () => {
     const request: RequestLike = { headers: { authorization: 'Token x' } };
-    expect(new JwtAuthGuard(reflector).getRequest(graphqlContext({ req: request }))).toBe(request);
+    expect(new JwtAuthGuard(reflector, verifier).getRequest(graphqlContext({ req: request }))).toBe(request);
   });
 
   it('JwtAuthGuard throws the strategy\'s reason (e.g. "is missing") as the domain error it is', () => {
-    const guard = new JwtAuthGuard(reflector);
+    const guard = new JwtAuthGuard(reflector, verifier);
     const reason = UnauthenticatedError.token('is missing');
     expect(() => guard.handleRequest(undefined, false, reason)).toThrow(reason);
     expect(() => guard.handleRequest(undefined, false, undefined)).toThrow(UnauthenticatedError);

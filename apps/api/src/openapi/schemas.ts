@@ -110,6 +110,83 @@ export const COMPONENT_SCHEMAS = {
   SingleCommentResponse: envelope('comment', ref('Comment')),
   MultipleCommentsResponse: envelope('comments', { type: 'array', items: ref('Comment') }),
   TagsResponse: envelope('tags', { type: 'array', items: { type: 'string' } }),
+  // Personal access tokens (apps/api/src/access-tokens/): not in the RealWorld spec.
+  PersonalAccessToken: {
+    type: 'object',
+    required: ['id', 'name', 'scopes', 'prefix', 'createdAt', 'expiresAt', 'lastUsedAt'],
+    properties: {
+      id: { type: 'integer' },
+      name: { type: 'string' },
+      scopes: { type: 'array', items: { type: 'string', enum: ['read', 'write'] } },
+      prefix: { type: 'string', description: 'The first characters of the token, to recognise it' },
+      createdAt: dateTime,
+      expiresAt: dateTime,
+      lastUsedAt: { ...dateTime, nullable: true },
+    },
+  },
+  NewPersonalAccessTokenResponse: envelope('token', {
+    allOf: [
+      ref('PersonalAccessToken'),
+      {
+        type: 'object',
+        required: ['token'],
+        properties: {
+          token: { type: 'string', description: 'Shown only once: send as `Authorization: Token cpat_...`' },
+        },
+      },
+    ],
+  }),
+  PersonalAccessTokensResponse: envelope('tokens', { type: 'array', items: ref('PersonalAccessToken') }),
+  // Opt-in sessions (apps/api/src/sessions/): not in the RealWorld spec.
+  SessionResponse: {
+    type: 'object',
+    required: ['session', 'user'],
+    description: 'Cookie transport: no accessToken, refreshToken or user.token (they are in HttpOnly cookies).',
+    properties: {
+      session: {
+        type: 'object',
+        required: ['id', 'transport', 'accessTokenExpiresAt', 'expiresAt'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          transport: { type: 'string', enum: ['bearer', 'cookie'] },
+          accessToken: { type: 'string', description: 'Bearer transport: send as `Authorization: Bearer <token>`' },
+          accessTokenExpiresAt: dateTime,
+          refreshToken: { type: 'string', description: 'Bearer transport: single use, for POST /auth/refresh' },
+          expiresAt: { ...dateTime, description: 'The session ends then, however often it is refreshed' },
+          csrfToken: { type: 'string', description: 'Cookie transport: send as X-CSRF-Token on unsafe requests' },
+        },
+      },
+      user: {
+        type: 'object',
+        required: ['email', 'username', 'bio', 'image'],
+        properties: {
+          email: { type: 'string' },
+          token: { type: 'string', description: 'Bearer transport: the access token (as in UserResponse)' },
+          username: { type: 'string' },
+          bio: nullableString,
+          image: nullableString,
+        },
+      },
+    },
+  },
+  SessionsResponse: envelope('sessions', {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'method', 'transport', 'userAgent', 'ip', 'createdAt', 'lastUsedAt', 'expiresAt', 'current'],
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        method: { type: 'string', description: 'password, oidc:<provider>' },
+        transport: { type: 'string', enum: ['bearer', 'cookie'] },
+        userAgent: nullableString,
+        ip: nullableString,
+        createdAt: dateTime,
+        lastUsedAt: dateTime,
+        expiresAt: dateTime,
+        current: { type: 'boolean', description: 'The session of the token this request was made with' },
+      },
+    },
+  }),
 } satisfies Record<string, SchemaObject>;
 
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;

@@ -6,7 +6,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
-import { JwtAuthGuard } from '../auth/auth.guards';
+import { JwtAuthGuard, RequireScope } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { TokenService } from '../auth/token.service';
@@ -76,7 +76,10 @@ export class UsersController {
     errors: [401, 409, 422],
   })
   @UseGuards(JwtAuthGuard)
+  @RequireScope('account')
   async update(@CurrentUser() current: AuthenticatedUser, @Body() { user: changes }: UpdateUserBody) {
-    return presentUser(await this.users.update(current.id, changes), current.token);
+    // The token (and session) this change is made with keeps working; a new password revokes the rest.
+    const keep = { token: current.token, sessionId: current.credential.sessionId };
+    return presentUser(await this.users.update(current.id, changes, keep), current.token);
   }
 }

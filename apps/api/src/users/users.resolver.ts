@@ -6,7 +6,7 @@
  */
 import { UseGuards, type ExecutionContext } from '@nestjs/common';
 import { Args, GqlExecutionContext, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { JwtAuthGuard } from '../auth/auth.guards';
+import { JwtAuthGuard, RequireScope } from '../auth/auth.guards';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { TokenService } from '../auth/token.service';
@@ -53,7 +53,9 @@ export class UsersResolver {
 
   @Mutation(() => ViewerType, { description: 'Changes only the fields sent; the token stays the same.' })
   @UseGuards(JwtAuthGuard)
+  @RequireScope('account')
   async updateViewer(@Args('input') input: UpdateUserDto, @CurrentUser() current: AuthenticatedUser): Promise<Viewer> {
-    return { ...(await this.users.update(current.id, input)), token: current.token };
+    const keep = { token: current.token, sessionId: current.credential.sessionId };
+    return { ...(await this.users.update(current.id, input, keep)), token: current.token };
   }
 }

@@ -6,13 +6,17 @@
  */
 import { Injectable } from '@nestjs/common';
 import { ReadThroughCache } from '@capstone/cache';
+import { AppConfig } from '@capstone/config';
+import { outboxRow } from '@capstone/jobs';
 import { PROFILES } from '../cache/cache-versions';
 import type { Prisma } from '@capstone/database';
 import { ConflictError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
 import { PasswordHasher } from '../auth/password-hasher';
+import { PasswordPolicy } from '../auth/password-policy';
 import { MESSAGES } from '../common/validation/messages';
 import { USER_SELECT } from './user.queries';
+import { revokeOtherCredentials, type CredentialInUse } from '../auth/revocation';
 import { emptyToNull, normalizeEmail, type Credentials, type NewUser, type User, type UserChanges } from './user.model';
 
 // Verifying against a real hash when the email is unknown keeps login timing from revealing
@@ -25,17 +29,27 @@ export class UsersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly hasher: PasswordHasher,
+    private readonly passwordPolicy: PasswordPolicy,
     private readonly cache: ReadThroughCache,
+    private readonly config: AppConfig,
   ) {}
 
   async register(input: NewUser): Promise<User> {
     const email = normalizeEmail(input.email);
     await this.assertAvailable({ email, username: input.username });
+    await this.passwordPolicy.check(input.password, { email, username: input.username });
     const passwordHash = await this.hasher.hash(input.password);
     // A unique index still wins a race with another registration; the error mapper makes it a 409.
-    return this.prisma.user.create({
-      data: { email, username: input.username, passwordHash },
-      select: USER_SELECT,
+    // The verification email is an outbox event of the same transaction: no account without it.
+    return this.prisma.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { email, username: input.username, passwordHash },
+        select: USER_SELECT,
+      });
+      if (this.config.signupVerificationEmail) {
+        await tx.outboxEvent.create({ data: outboxRow({ type: 'account.verification-requested', userId: user.id }) });
+      }
+      return user;
     });
   }
 
@@ -43,11 +57,13 @@ export class UsersService {
   async authenticate(credentials: Credentials): Promise<User> {
     const found = await this.prisma.user.findUnique({
       where: { email: normalizeEmail(credentials.email) },
-      select: { ...USER_SELECT, passwordHash: true },
+      select: { ...USER_SELECT, passwordHash: true, suspendedAt: true },
     });
     const valid = await this.hasher.verify(found?.passwordHash ?? UNKNOWN_USER_HASH, credentials.password);
     if (!found || !valid) throw new UnauthenticatedError({ credentials: ['invalid'] });
-    const { passwordHash: _hash, ...user } = found;
+    // Only after the right password: a wrong one must not reveal that the account is suspended.
+    if (found.suspendedAt) throw new UnauthenticatedError({ user: ['is suspended'] });
+    const { passwordHash: _hash, suspendedAt: _suspendedAt, ...user } = found;
     return user;
   }
 
@@ -57,18 +73,27 @@ export class UsersService {
     return user;
   }
 
-  /** Changes only the fields sent; `null` or `""` clears bio or image. */
-  async update(id: number, changes: UserChanges): Promise<User> {
+  /**
+   * Changes only the fields sent; `null` or `""` clears bio or image. A new password revokes every
+   * other credential of the user: all JWTs issued before (their generation is now stale) except
+   * `keep.token`, the one the change was made with (RealWorld clients go on using it), and every
+   * opt-in session except `keep.sessionId`. Personal access tokens are the user's own scripts and
+   * stay (docs/auth.md).
+   */
+  async update(id: number, changes: UserChanges, keep: CredentialInUse = {}): Promise<User> {
     const sent = Object.values(changes).some((value) => value !== undefined);
     if (!sent) throw new InvalidInputError({ user: [MESSAGES.nothingToChange] });
     const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
     await this.assertAvailable({ email, username: changes.username }, id);
+    if (changes.password !== undefined)
+      await this.checkNewPassword(id, changes.password, { email, username: changes.username });
     const passwordHash = changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
     const updated = await this.prisma.$transaction(async (tx) => {
       const before =
-        changes.username === undefined
+        changes.username === undefined && email === undefined
           ? undefined
-          : await tx.user.findUnique({ where: { id }, select: { username: true } });
+          : await tx.user.findUnique({ where: { id }, select: { username: true, email: true } });
+      const emailChanged = email !== undefined && before !== undefined && before !== null && before.email !== email;
       const user = await tx.user.update({
         where: { id },
         data: {
@@ -77,9 +102,19 @@ export class UsersService {
           bio: emptyToNull(changes.bio),
           image: emptyToNull(changes.image),
           passwordHash,
+          // A new address is unverified until its owner follows the link sent to it.
+          ...(emailChanged && { emailVerifiedAt: null }),
         },
         select: USER_SELECT,
       });
+      if (emailChanged) {
+        // The old address is told (it may be the owner's last way to learn of a takeover); the
+        // new one gets a verification link. Both jobs come from this one event.
+        await tx.outboxEvent.create({
+          data: outboxRow({ type: 'account.email-changed', userId: id, previousEmail: before.email, newEmail: email }),
+        });
+      }
+      if (passwordHash !== undefined) await revokeOtherCredentials(tx, id, keep, 'password-change');
       // External search indexes store the author's name with each article: a new name is an
       // update of every article of theirs (one outbox row each, in this same transaction).
       if (before && before.username !== user.username) {
@@ -93,6 +128,15 @@ export class UsersService {
     const publicChange = [changes.username, changes.bio, changes.image].some((value) => value !== undefined);
     if (publicChange) await this.cache.invalidate(PROFILES);
     return updated;
+  }
+
+  /** The policy's check against the account's names as they will be after this change. */
+  private async checkNewPassword(id: number, password: string, changes: { email?: string; username?: string }) {
+    const current = await this.findById(id);
+    await this.passwordPolicy.check(password, {
+      email: changes.email ?? current.email,
+      username: changes.username ?? current.username,
+    });
   }
 
   /** Throws one 409 naming every field already taken by another user. */

@@ -48,6 +48,8 @@ export async function startJobsStack(
     SMTP_URL: smtp.url,
     MAIL_FROM: 'Conduit <notifications@conduit.test>',
     PUBLIC_URL: 'https://conduit.test',
+    // These tests count notification emails; registration's own is apps/api/test/account-emails.e2e-spec.ts's.
+    SIGNUP_VERIFICATION_EMAIL: 'false',
     ...options.env,
   };
   const api = await createAppOn(database.url, { ...shared, JOBS_MODE: 'worker', RATE_LIMIT_ENABLED: 'false' });

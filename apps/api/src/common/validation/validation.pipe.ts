@@ -9,7 +9,7 @@ import { InvalidInputError } from '../errors/domain-errors';
 import { MESSAGES } from './messages';
 
 /** Request envelopes (`{"user": {...}}`) whose name we leave out of error keys, as the spec does. */
-const ENVELOPES = new Set(['user', 'article', 'comment']);
+const ENVELOPES = new Set(['user', 'article', 'comment', 'token']);
 
 @Injectable()
 export class ApiValidationPipe extends ValidationPipe {
