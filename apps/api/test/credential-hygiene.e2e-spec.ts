@@ -92,6 +92,46 @@ describe('credential hygiene', () => {
       expect((await currentUser(other).expect(401)).body).toEqual(REVOKED);
     });
 
+    it('keeps the session it was made in (and its refreshes), ends the other sessions, keeps PATs', async () => {
+      const user = await registerUser(app);
+      const startSession = async () => {
+        const response = await request(app.getHttpServer())
+          .post('/api/auth/sessions')
+          .send({ user: { email: user.email, password: user.password } })
+          .expect(201);
+        return response.body.session as { accessToken: string; refreshToken: string };
+      };
+      const here = await startSession();
+      const elsewhere = await startSession();
+      const pat = await request(app.getHttpServer())
+        .post('/api/user/tokens')
+        .set(user.auth)
+        .send({ token: { name: 'backup script', scopes: ['read'] } })
+        .expect(201);
+
+      await request(app.getHttpServer())
+        .put('/api/user')
+        .set('Authorization', `Bearer ${here.accessToken}`)
+        .send({ user: { password: 'changed in a session' } })
+        .expect(200);
+
+      await currentUser(here.accessToken).expect(200);
+      const refreshed = await request(app.getHttpServer())
+        .post('/api/auth/refresh')
+        .send({ refreshToken: here.refreshToken })
+        .expect(200);
+      await currentUser(refreshed.body.session.accessToken).expect(200);
+
+      expect((await currentUser(elsewhere.accessToken).expect(401)).body).toEqual(REVOKED);
+      await request(app.getHttpServer())
+        .post('/api/auth/refresh')
+        .send({ refreshToken: elsewhere.refreshToken })
+        .expect(401);
+      expect((await currentUser(user.token).expect(401)).body).toEqual(REVOKED);
+      // Personal access tokens are the user's scripts: revoked one by one, not by a password change.
+      await currentUser(pat.body.token.token).expect(200);
+    });
+
     it('revokes nothing when only the profile changes', async () => {
       const user = await registerUser(app);
       const other = (await login(app, user)).token!;
