@@ -19,7 +19,8 @@
 #   docker build -t capstone-api .
 #   docker run --rm -p 3000:3000 -e JWT_SECRET="$(openssl rand -base64 48)" \
 #     -e DATABASE_URL=postgresql://user:password@host:5432/capstone capstone-api
-# (or `docker compose up --build`, which also starts Postgres, Redis and Elasticsearch).
+# (or `docker compose up --build`, which also starts Postgres, Redis, Elasticsearch, Mailpit and
+# Caddy, runs the migrations once in a `migrate` container and two API replicas behind Caddy).
 
 # Both the build stages and the runtime stage use the same Node.js image, so native packages
 # installed during the build (e.g. @node-rs/argon2's prebuilt binary) match the runtime exactly.
@@ -91,6 +92,7 @@ COPY libs/cache/package.json ./libs/cache/
 COPY libs/jobs/package.json ./libs/jobs/
 COPY libs/search/package.json ./libs/search/
 COPY libs/mail/package.json ./libs/mail/
+COPY libs/logging/package.json ./libs/logging/
 RUN pnpm install --prod --frozen-lockfile --offline --ignore-scripts
 
 # -----------------------------------------------------------------------------------------------
@@ -119,6 +121,7 @@ COPY --from=build /app/libs/cache/dist ./libs/cache/dist
 COPY --from=build /app/libs/jobs/dist ./libs/jobs/dist
 COPY --from=build /app/libs/search/dist ./libs/search/dist
 COPY --from=build /app/libs/mail/dist ./libs/mail/dist
+COPY --from=build /app/libs/logging/dist ./libs/logging/dist
 # The email templates are plain files, read at run time.
 COPY --from=build /app/libs/mail/templates ./libs/mail/templates
 # What `prisma migrate deploy` reads: the config (a TypeScript file the CLI loads itself), the
@@ -145,4 +148,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # shell, so node is PID 1 and receives SIGTERM from `docker stop` directly (main.ts shuts down
 # cleanly on it). With no DATABASE_URL there is nothing to migrate here: the API migrates its
 # embedded database itself. A failed migration stops the container before the API starts.
+# With several replicas, migrate once instead and start each with `node apps/api/dist/main.js`
+# (docker-compose.yml does: its `migrate` service runs `prisma migrate deploy`).
 CMD ["sh", "-c", "if [ -n \"$DATABASE_URL\" ]; then prisma migrate deploy; fi && exec node apps/api/dist/main.js"]

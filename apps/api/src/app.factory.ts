@@ -6,6 +6,7 @@
  */
 import helmet from '@fastify/helmet';
 import { LogLevel } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@capstone/config';
@@ -23,6 +24,8 @@ import { useGraphqlBatchLimit } from './graphql/batch-limit';
 import { GRAPHQL_PATH } from './graphql/graphql.module';
 import { mountGraphqlIde } from './graphql/graphql-ide';
 import { HalInterceptor } from './hal/hal.interceptor';
+import { createAppLogger, fastifyLoggingOptions, LoggingModule, type RootLogger } from './logging/app-logger';
+import { useHttpLogging } from './logging/http-logging';
 import { setupOpenApi } from './openapi/setup-openapi';
 
 const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -35,21 +38,40 @@ const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   silent: [],
 };
 
+export interface CreateAppOptions {
+  /** The root logger (bootstrap.ts shares its own; tests pass one that writes to a capture). */
+  logger?: RootLogger;
+}
+
 /** Builds the application, ready to listen or to be driven by Supertest. */
-export async function createApp(config: AppConfig, connection: DatabaseConnection): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  connection: DatabaseConnection,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createAppLogger(config);
   const adapter = new FastifyAdapter({
+    ...fastifyLoggingOptions(logger),
     bodyLimit: config.bodyLimitBytes,
     // request.ip comes from X-Forwarded-For only when the peer is one of these proxies; otherwise
     // any client could pick its own address (and its own rate-limit budget) by sending that header.
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, connection), adapter, {
-    logger: NEST_LOG_LEVELS[config.logLevel],
-    bufferLogs: false,
-    // Our own JSON parser replaces Nest's (see json-body-parser.ts); no form bodies at all.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    LoggingModule.around(AppModule.register(config, connection), logger),
+    adapter,
+    {
+      logger: NEST_LOG_LEVELS[config.logLevel],
+      // Held until the line below hands Nest's Logger to pino, then written through it.
+      bufferLogs: true,
+      // Our own JSON parser replaces Nest's (see json-body-parser.ts); no form bodies at all.
+      bodyParser: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
+  useHttpLogging(fastify);
   installErrorHandlerEarly(adapter);
   useJsonBodyParser(fastify);
   useHttpCaching(fastify);
@@ -68,13 +90,20 @@ export async function createApp(config: AppConfig, connection: DatabaseConnectio
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-None-Match', 'X-CSRF-Token'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-None-Match', 'X-CSRF-Token', 'X-Request-Id'],
     // The cookie mode of sessions (docs/auth.md): a page on an allowed origin may send the
     // session cookies. Safe only because `origin` is an explicit list, never a wildcard.
     credentials: true,
     // Readable by the page's script: the version it holds, when to retry after a 429 or 503, and
-    // how much of its rate limit is left.
-    exposedHeaders: ['ETag', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    // how much of its rate limit is left, and the request id to quote when reporting a problem.
+    exposedHeaders: [
+      'ETag',
+      'Retry-After',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'X-Request-Id',
+    ],
     maxAge: 600,
   });
   await app.register(helmet);

@@ -8,6 +8,7 @@ import { AppConfig, loadConfig } from '@capstone/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
 import { openDatabase } from './database/database-connection';
+import { createAppLogger, routeNestLoggerTo } from './logging/app-logger';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -18,11 +19,14 @@ export interface RunningServer {
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const config = loadConfig(env); // throws ConfigError listing every problem
+  // From here on every line, the database's start-up ones included, is a line of this logger.
+  const logger = createAppLogger(config);
+  routeNestLoggerTo(logger);
   warnAboutRiskySettings(config);
   const database = await openDatabase(config); // throws SchemaNotCurrentError on pending migrations
   let app: NestFastifyApplication;
   try {
-    app = await createApp(config, database.connection);
+    app = await createApp(config, database.connection, { logger });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await database.stop();

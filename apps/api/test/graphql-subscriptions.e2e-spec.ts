@@ -10,21 +10,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Client } from 'graphql-ws';
 import request from 'supertest';
 import { createArticle, registerUser, type TestUser } from './support/factories';
-import { graphql, subscribe, wsClient, type Subscription } from './support/graphql';
+import { graphql, subscribe, untilDelivered, wsClient } from './support/graphql';
 import { createTestApp } from './support/test-app';
-
-/** Repeats `publish` until `subscription` has received something: the subscription is then live. */
-async function untilDelivered<T>(subscription: Subscription<T>, publish: () => Promise<unknown>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    await publish();
-    try {
-      return await subscription.next(300);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-}
 
 describe('GraphQL subscriptions across two API instances (Redis pub/sub)', () => {
   let instanceA: NestFastifyApplication;

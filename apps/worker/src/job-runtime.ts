@@ -6,6 +6,7 @@
  */
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@capstone/config';
+import type { Logger as RootLogger } from '@capstone/logging';
 import { createPgPool, pgPoolConfigFromUrl, pgPoolOptions, type Pool } from '@capstone/database';
 import { JobHandlers } from '@capstone/jobs';
 import { createMailer, type Mailer } from '@capstone/mail';
@@ -17,7 +18,11 @@ export class JobRuntime {
   readonly mailer: Mailer;
   readonly handlers: JobHandlers;
 
-  constructor(readonly config: AppConfig) {
+  /** `log`: the worker's root logger; each job's lines are a child of it (processors.ts). */
+  constructor(
+    readonly config: AppConfig,
+    readonly log: RootLogger,
+  ) {
     const logger = new Logger('Jobs');
     const { database } = config;
     this.pool = createPgPool(

@@ -8,8 +8,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@capstone/config';
 import { readMigrationStatusAt } from '@capstone/database';
+import { createLogger } from '@capstone/logging';
 import { checkEmailTemplates } from '@capstone/mail';
 import { JobRuntime } from './job-runtime';
 import { OutboxRelayService } from './outbox-relay.service';
@@ -21,6 +23,11 @@ class StartupError extends Error {}
 async function main(): Promise<void> {
   const logger = new Logger('Worker');
   const config = loadConfig();
+  // The API's logging (JSON in production, same redaction), named "worker"; every Nest Logger
+  // line of the worker, its start-up lines included, is a line of this logger.
+  const root = createLogger({ name: 'worker', level: config.logLevel, format: config.logFormat });
+  const nestLogger = new PinoNestLogger(new PinoLogger({ pinoHttp: { logger: root } }), {});
+  Logger.overrideLogger(nestLogger);
   if (!config.redisUrl || !config.database.url) {
     throw new StartupError(
       'The worker needs REDIS_URL and DATABASE_URL. Without them (the embedded quick start), the API runs the jobs itself.',
@@ -35,10 +42,10 @@ async function main(): Promise<void> {
 
   // A template that is missing or broken fails here, not on the first email hours later.
   checkEmailTemplates();
-  const runtime = new JobRuntime(config);
+  const runtime = new JobRuntime(config, root);
   const processors = createProcessors(config.jobs);
   const app = await NestFactory.createApplicationContext(WorkerModule.register(config, runtime, processors), {
-    logger: config.logLevel === 'silent' ? false : undefined,
+    logger: nestLogger,
   });
   await app.init();
   logger.log(

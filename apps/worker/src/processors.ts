@@ -5,7 +5,7 @@
  * queues; a failure retrying cannot fix skips the retries. The workers get their concurrency and
  * lock duration from the configuration, and start once the application is up.
  */
-import { Injectable, OnApplicationBootstrap, Logger } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { JobsConfig } from '@capstone/config';
@@ -16,8 +16,6 @@ import { WorkerQueues } from './worker-queues';
 // @Injectable here records the constructor's parameter types, which the subclasses inherit.
 @Injectable()
 abstract class JobProcessor extends WorkerHost implements OnApplicationBootstrap {
-  private readonly logger = new Logger(this.constructor.name);
-
   constructor(
     private readonly runtime: JobRuntime,
     private readonly queues: WorkerQueues,
@@ -30,11 +28,30 @@ abstract class JobProcessor extends WorkerHost implements OnApplicationBootstrap
     void this.worker.run();
   }
 
+  /**
+   * Every line about a job carries its id, name, queue and attempt (never its data: an account
+   * email job holds a one-time token).
+   */
+  private logFor(job: Job, attempt: number) {
+    return this.runtime.log.child({
+      context: this.constructor.name,
+      jobId: job.id,
+      jobName: job.name,
+      queue: job.queueName,
+      attempt,
+    });
+  }
+
   async process(job: Job): Promise<string> {
+    const log = this.logFor(job, job.attemptsMade + 1);
+    const started = performance.now();
+    log.info(`${job.name} ${job.id} started`);
     try {
       const spec = readJob(job.queueName, job.name, job.data);
       const { result, followUps } = await this.runtime.handlers.run(spec);
       if (followUps?.length) await enqueue(this.queues.all, followUps, this.runtime.config.jobs);
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      log.info({ durationMs, followUps: followUps?.length ?? 0 }, `${job.name} ${job.id} finished in ${durationMs} ms`);
       return result;
     } catch (error) {
       // BullMQ's way to say "do not retry": straight to the failed set, with the reason.
@@ -47,7 +64,9 @@ abstract class JobProcessor extends WorkerHost implements OnApplicationBootstrap
   onFailed(job: Job | undefined, error: Error): void {
     if (!job) return;
     const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-    this.logger.warn(
+    // attemptsMade already counts this attempt. A last failure needs someone: error, not warn.
+    this.logFor(job, job.attemptsMade)[final ? 'error' : 'warn'](
+      { err: error, final, attempts: job.opts.attempts ?? 1 },
       `${job.name} ${job.id} failed (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${error.message}` +
         (final ? ' — kept in the failed set, retry it from /admin/queues' : ''),
     );

@@ -114,6 +114,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('logs readable lines outside production and JSON lines in production, unless LOG_FORMAT says', () => {
+    expect(loadConfig({}).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    const production = { NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, DATABASE_URL: 'postgresql://db/app' };
+    expect(loadConfig(production).logFormat).toBe('json');
+    expect(loadConfig({ ...production, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(problemsFor({ LOG_FORMAT: 'xml' })[0]).toMatch(/^LOG_FORMAT: .*"json".*"pretty".*\(got "xml"\)/);
+  });
+
   it('gives opt-in sessions 15-minute access tokens and a 30-day lifetime unless told otherwise', () => {
     expect(loadConfig({}).sessions).toEqual({ accessTtl: '15m', ttlDays: 30 });
     expect(loadConfig({ SESSION_ACCESS_TTL: '5m', SESSION_TTL_DAYS: '7' }).sessions).toEqual({

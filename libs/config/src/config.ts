@@ -154,6 +154,8 @@ const envSchema = z.object({
   // Compile a query to JavaScript (graphql-jit) once it has run this many times; 0 never compiles.
   GRAPHQL_JIT_AFTER: wholeNumber(0, 1_000_000, ' of runs').default(10),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // Unset: pretty (one readable line per entry) outside production, JSON lines in production.
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   // Unset: no shared cache or rate-limit store; both stay in this process's memory.
   REDIS_URL: redisUrl.optional(),
   // Every key this app writes starts with it, so several apps (or test runs) can share one server.
@@ -398,6 +400,8 @@ export class AppConfig {
   readonly openApiEnabled!: boolean;
   readonly graphql!: GraphqlConfig;
   readonly logLevel!: (typeof LOG_LEVELS)[number];
+  /** `json`: one JSON object per line (production, log shippers); `pretty`: for a terminal. */
+  readonly logFormat!: 'json' | 'pretty';
   /** A Redis server shared by every API instance (cache, rate limits). Unset: in-process stores. */
   readonly redisUrl?: string;
   /** Starts every Redis key the app writes. */
@@ -489,6 +493,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jitAfter: vars.GRAPHQL_JIT_AFTER,
     },
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
     redisUrl: vars.REDIS_URL,
     redisKeyPrefix: vars.REDIS_KEY_PREFIX,
     cache: {

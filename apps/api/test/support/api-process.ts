@@ -13,6 +13,10 @@ export interface ApiProcess {
   /** e.g. http://127.0.0.1:41234/api */
   baseUrl: string;
   output(): string;
+  /** The process id, e.g. for a test that kills one replica of several. */
+  pid: number;
+  /** Sends `signal` to the process and resolves once it has exited (with its exit code). */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -53,6 +57,11 @@ export function runBuiltApi(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promis
         resolve({
           baseUrl: match[1],
           output: () => output,
+          pid: child.pid!,
+          kill: (signal) => {
+            child.kill(signal);
+            return exited;
+          },
           stop: () => {
             child.kill('SIGTERM');
             return exited;

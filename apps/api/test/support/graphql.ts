@@ -105,3 +105,24 @@ export function subscribe<T = AnyData>(
     },
   };
 }
+
+/**
+ * Repeats `publish` until `subscription` has received something: the subscription is then live.
+ * (A subscription is registered on the server a little after the client sends it; publishing in a
+ * loop avoids guessing how long that takes.)
+ */
+export async function untilDelivered<T>(
+  subscription: Subscription<T>,
+  publish: () => Promise<unknown>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await publish();
+    try {
+      return await subscription.next(300);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
