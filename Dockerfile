@@ -5,8 +5,8 @@
 # which runs as the unprivileged `node` user with a HEALTHCHECK on /api/health.
 #
 # The production image of the API and the worker (the same image; the worker's container runs
-# `node apps/worker/dist/main.js` instead), built in stages. Each stage starts from an earlier one (or from a
-# clean base image) and the final image keeps only what `node apps/api/dist/main.js` needs at run
+# `node -r ./apps/worker/dist/tracing.js apps/worker/dist/main.js` instead), built in stages.
+# Each stage starts from an earlier one (or from a clean base image) and the final image keeps only what `node apps/api/dist/main.js` needs at run
 # time: no compiler, no dev dependencies, no TypeScript sources, no pnpm store.
 #
 #   base       Node.js + pnpm
@@ -150,4 +150,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # embedded database itself. A failed migration stops the container before the API starts.
 # With several replicas, migrate once instead and start each with `node apps/api/dist/main.js`
 # (docker-compose.yml does: its `migrate` service runs `prisma migrate deploy`).
-CMD ["sh", "-c", "if [ -n \"$DATABASE_URL\" ]; then prisma migrate deploy; fi && exec node apps/api/dist/main.js"]
+# `-r ./apps/api/dist/tracing.js` preloads OpenTelemetry before the app's modules; it starts
+# nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/operations.md, traces).
+CMD ["sh", "-c", "if [ -n \"$DATABASE_URL\" ]; then prisma migrate deploy; fi && exec node -r ./apps/api/dist/tracing.js apps/api/dist/main.js"]

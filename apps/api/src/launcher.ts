@@ -9,10 +9,13 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@capstone/config';
 
 const API_MAIN = join(__dirname, 'main.js');
-const WORKER_MAIN = join(__dirname, '..', '..', 'worker', 'dist', 'main.js');
+const WORKER_DIST = join(__dirname, '..', '..', 'worker', 'dist');
+const WORKER_MAIN = join(WORKER_DIST, 'main.js');
 
+/** Each process starts with its tracing preload: it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
 function start(name: string, main: string): ChildProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', main], { stdio: 'inherit' });
+  const preload = join(main === API_MAIN ? __dirname : WORKER_DIST, 'tracing.js');
+  const child = spawn(process.execPath, ['--enable-source-maps', '-r', preload, main], { stdio: 'inherit' });
   child.once('exit', (code, signal) => stopAll(name, code ?? (signal ? 1 : 0)));
   return child;
 }

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError } from '@capstone/config';
+import { shutdownTracing } from '@capstone/logging';
 import { startServer } from './bootstrap';
 import { SchemaNotCurrentError } from './database/schema-problems';
 
@@ -20,13 +21,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received, shutting down`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('shutdown failed', error instanceof Error ? error.stack : error);
-        process.exit(1);
-      },
-    );
+    // The spans of the last requests are flushed once the app has stopped taking new ones.
+    server
+      .close()
+      .then(() => shutdownTracing())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', error instanceof Error ? error.stack : error);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -11,7 +11,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@capstone/config';
 import { readMigrationStatusAt } from '@capstone/database';
-import { createLogger } from '@capstone/logging';
+import { createLogger, shutdownTracing } from '@capstone/logging';
 import { checkEmailTemplates } from '@capstone/mail';
 import { JobRuntime } from './job-runtime';
 import { OutboxRelayService } from './outbox-relay.service';
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     await Promise.all(workers.map((worker) => worker.close(!finished)));
     await app.close();
     await runtime.close();
+    await shutdownTracing(); // the last jobs' spans, flushed within a few seconds at most
     logger.log('stopped');
     process.exit(0);
   };

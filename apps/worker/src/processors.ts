@@ -1,17 +1,21 @@
 /**
- * @roadmap messaging.background-jobs, frameworks.nestjs
+ * @roadmap messaging.background-jobs, frameworks.nestjs, observability.tracing
  * Look at how small a processor is: @nestjs/bullmq binds a class to a queue, and `process` hands
  * the job, checked, to the shared handlers; follow-up jobs (a digest's fan-out) go back onto the
  * queues; a failure retrying cannot fix skips the retries. The workers get their concurrency and
- * lock duration from the configuration, and start once the application is up.
+ * lock duration from the configuration, and start once the application is up; each job runs in a
+ * span of its own.
  */
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { JobsConfig } from '@capstone/config';
 import { enqueue, isPermanentJobFailure, QUEUES, readJob } from '@capstone/jobs';
 import { JobRuntime } from './job-runtime';
 import { WorkerQueues } from './worker-queues';
+
+const jobTracer = trace.getTracer('capstone-worker-jobs');
 
 // @Injectable here records the constructor's parameter types, which the subclasses inherit.
 @Injectable()
@@ -42,7 +46,37 @@ abstract class JobProcessor extends WorkerHost implements OnApplicationBootstrap
     });
   }
 
+  /**
+   * One span per attempt, active while the job runs: its pg and ioredis calls are its children,
+   * and its log lines carry its trace_id. A no-op when tracing is off (no SDK registered).
+   */
   async process(job: Job): Promise<string> {
+    const attributes = {
+      'messaging.system': 'bullmq',
+      'messaging.destination.name': job.queueName,
+      'messaging.operation.type': 'process',
+      'messaging.message.id': job.id ?? '',
+      'bullmq.job.name': job.name,
+      'bullmq.job.attempt': job.attemptsMade + 1,
+    };
+    return jobTracer.startActiveSpan(
+      `process ${job.queueName} ${job.name}`,
+      { kind: SpanKind.CONSUMER, attributes },
+      async (span) => {
+        try {
+          return await this.processInSpan(job);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async processInSpan(job: Job): Promise<string> {
     const log = this.logFor(job, job.attemptsMade + 1);
     const started = performance.now();
     log.info(`${job.name} ${job.id} started`);

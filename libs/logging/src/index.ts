@@ -10,3 +10,11 @@ export {
   type Logger,
   type LogLevel,
 } from './logger';
+export {
+  otlpTracesEndpoint,
+  shutdownTracing,
+  startTracing,
+  traceLogFields,
+  TRACED_LIBRARIES,
+  TRACING_SHUTDOWN_TIMEOUT_MS,
+} from './tracing';

@@ -6,6 +6,7 @@
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import pinoPretty from 'pino-pretty';
+import { traceLogFields } from './tracing';
 
 export type { DestinationStream, Logger } from 'pino';
 
@@ -56,6 +57,9 @@ export function loggerOptions(options: Pick<CreateLoggerOptions, 'name' | 'level
     // "level":"warn" rather than "level":40: what people search for in a log viewer.
     formatters: { level: (label) => ({ level: label }) },
     serializers: { err: pino.stdSerializers.err },
+    // trace_id / span_id of the span the line is written in (tracing.ts), so a log viewer can
+    // jump from a line to its trace and back. Outside a span, or with tracing off: nothing.
+    mixin: traceLogFields,
   };
 }
 

@@ -21,23 +21,30 @@ export interface ApiProcess {
   stop(): Promise<number | null>;
 }
 
-function spawnBuiltApi(env: NodeJS.ProcessEnv): ChildProcess & { stdout: NodeJS.ReadableStream } {
+/** The preload production starts the API with (`node -r apps/api/dist/tracing.js`). */
+export const TRACING_PRELOAD = join(__dirname, '..', '..', 'dist', 'tracing.js');
+
+/** `nodeArgs` go before the main module, e.g. `['-r', TRACING_PRELOAD]`. */
+function spawnBuiltApi(
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): ChildProcess & { stdout: NodeJS.ReadableStream } {
   if (!existsSync(MAIN)) {
     throw new Error(`${MAIN} does not exist: run \`pnpm build\` first (\`pnpm test\` does).`);
   }
   // Start from a clean environment so the test runner's DATABASE_URL does not leak in.
   const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
-  return spawn(process.execPath, [MAIN], {
+  return spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { ...inherited, NO_COLOR: '1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as ChildProcess & { stdout: NodeJS.ReadableStream };
 }
 
 /** Starts the API and resolves once it listens; rejects with its output if it exits first. */
-export function runBuiltApi(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ApiProcess> {
+export function runBuiltApi(env: NodeJS.ProcessEnv, timeoutMs = 120_000, nodeArgs: string[] = []): Promise<ApiProcess> {
   let child: ReturnType<typeof spawnBuiltApi>;
   try {
-    child = spawnBuiltApi(env);
+    child = spawnBuiltApi(env, nodeArgs);
   } catch (error) {
     return Promise.reject(error);
   }

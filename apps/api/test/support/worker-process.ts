@@ -21,26 +21,34 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
+/** The worker's tracing preload (`node -r apps/worker/dist/tracing.js`). */
+export const WORKER_TRACING_PRELOAD = join(__dirname, '..', '..', '..', 'worker', 'dist', 'tracing.js');
+
+/** `nodeArgs` go before the main module, e.g. `['-r', WORKER_TRACING_PRELOAD]`. */
+function spawnWorker(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} does not exist: run \`pnpm build\` first (\`pnpm test\` does).`);
   // Only what the test passes: the runner's DATABASE_URL and REDIS_URL must not leak in.
   const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
-  return spawn(process.execPath, [MAIN], {
+  return spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { ...inherited, NO_COLOR: '1', LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
 /** Starts the worker and resolves once it says it is ready; rejects with its output if it exits first. */
-export async function runBuiltWorker(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<WorkerProcess> {
-  const worker = startBuiltWorker(env);
+export async function runBuiltWorker(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+  nodeArgs: string[] = [],
+): Promise<WorkerProcess> {
+  const worker = startBuiltWorker(env, nodeArgs);
   await worker.waitForOutput(/worker ready/, timeoutMs);
   return worker;
 }
 
 /** Starts the worker without waiting: for a test that expects it to refuse. */
-export function startBuiltWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawnWorker(env);
+export function startBuiltWorker(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): WorkerProcess {
+  const child = spawnWorker(env, nodeArgs);
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -25,7 +25,8 @@ export interface JobsStack {
   smtp: TestSmtpServer;
   /** The environment a worker of this stack runs with (same database, Redis prefix and SMTP server). */
   workerEnv: NodeJS.ProcessEnv;
-  startWorker(env?: NodeJS.ProcessEnv): Promise<WorkerProcess>;
+  /** `nodeArgs` go before the worker's main module (e.g. its tracing preload). */
+  startWorker(env?: NodeJS.ProcessEnv, nodeArgs?: string[]): Promise<WorkerProcess>;
   /** SIGKILLs every worker this stack started that still runs (between tests). */
   killWorkers(): Promise<void>;
   queue(name: QueueName): Queue;
@@ -67,8 +68,8 @@ export async function startJobsStack(
     api,
     smtp,
     workerEnv,
-    async startWorker(env = {}) {
-      const worker = await runBuiltWorker({ ...workerEnv, ...env });
+    async startWorker(env = {}, nodeArgs = []) {
+      const worker = await runBuiltWorker({ ...workerEnv, ...env }, undefined, nodeArgs);
       workers.add(worker);
       return worker;
     },
