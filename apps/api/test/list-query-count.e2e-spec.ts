@@ -10,6 +10,7 @@ import { ArticlesService } from '../src/articles/articles.service';
 import { DatabaseConnection } from '../src/database/database-connection';
 import { PrismaService } from '../src/database/prisma.service';
 import { Sql } from '../src/database/sql';
+import { ReplicaReads } from '../src/database/replica-reads';
 import { ViewerRelations } from '../src/profiles/viewer-relations';
 import { LiveUpdates } from '../src/live/live-updates';
 import { unique } from './support/factories';
@@ -35,6 +36,8 @@ describe('list endpoints issue a fixed number of SQL statements', () => {
     new ReadThroughCache({ store: undefined, keyPrefix: 'unused:', ttlSeconds: 1 }),
     // REDIS_URL is not in this config: an in-process emitter, nobody subscribed.
     new LiveUpdates(config),
+    // No DATABASE_REPLICA_URL: every read on the primary pool counted here.
+    new ReplicaReads(DatabaseConnection.forServer(config), sql),
   );
   let author: { id: number; username: string };
   let reader: { id: number };

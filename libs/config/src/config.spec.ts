@@ -146,6 +146,7 @@ describe('loadConfig', () => {
       ['PORT', '80.5'],
       ['DATABASE_URL', 'mysql://x'],
       ['DATABASE_URL', 'not a url'],
+      ['DATABASE_REPLICA_URL', 'mysql://replica'],
       ['JWT_SECRET', 'too-short'],
       ['JWT_EXPIRES_IN', 'forever'],
       ['JWT_EXPIRES_IN', '15'],
@@ -177,6 +178,17 @@ describe('loadConfig', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(new RegExp(`^${name}\\b`));
     });
+  });
+
+  it('takes a read replica only alongside the primary it replicates', () => {
+    const replica = 'postgresql://reader@replica.internal:5432/conduit';
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/app', DATABASE_REPLICA_URL: replica }).database.replicaUrl).toBe(
+      replica,
+    );
+    expect(loadConfig({}).database.replicaUrl).toBeUndefined();
+    expect(problemsFor({ DATABASE_REPLICA_URL: replica })).toEqual([
+      'DATABASE_REPLICA_URL: needs DATABASE_URL (the primary the replica streams from)',
+    ]);
   });
 
   it('explains what a good value looks like', () => {

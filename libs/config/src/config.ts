@@ -112,6 +112,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number(PORT_RANGE).int(PORT_RANGE).min(0, PORT_RANGE).max(65535, PORT_RANGE).default(3000),
   DATABASE_URL: postgresUrl.optional(),
+  DATABASE_REPLICA_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: wholeNumber(1, 1000, '').default(DATABASE_DEFAULTS.poolSize),
   // 0 would make pg wait for a free connection forever: exactly the hang this setting prevents.
   DATABASE_POOL_TIMEOUT_MS: wholeNumber(1, 10 * 60_000, ' of milliseconds', ' (0 would wait forever)').default(
@@ -238,6 +239,11 @@ type Env = z.output<typeof envSchema>;
 export interface DatabaseConfig {
   /** A real Postgres server. Unset means: start the embedded Postgres (PGlite) in `pgliteDataDir`. */
   url?: string;
+  /**
+   * A streaming read replica of `url`. Set: lag-tolerant listings read from it, within the rules
+   * of apps/api/src/database/replica-reads.ts (read-your-writes, fallback to the primary).
+   */
+  replicaUrl?: string;
   pgliteDataDir: string;
   /** Connections in the pool of each API process. */
   poolSize: number;
@@ -450,6 +456,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = vars.NODE_ENV === 'production';
   const database: DatabaseConfig = {
     url: vars.DATABASE_URL,
+    replicaUrl: vars.DATABASE_REPLICA_URL,
     pgliteDataDir: vars.PGLITE_DATA_DIR,
     poolSize: vars.DATABASE_POOL_SIZE,
     poolTimeoutMs: vars.DATABASE_POOL_TIMEOUT_MS,
@@ -598,6 +605,10 @@ function crossFieldProblems(present: Record<string, string | undefined>): string
     );
   }
   problems.push(...oauthProblems(present, value('NODE_ENV') === 'production'));
+  // A replica of the embedded database does not exist: the setting would be silently ignored.
+  if (value('DATABASE_REPLICA_URL') !== undefined && !present.DATABASE_URL) {
+    problems.push('DATABASE_REPLICA_URL: needs DATABASE_URL (the primary the replica streams from)');
+  }
   if (value('JOBS_MODE') === 'worker' && (!present.REDIS_URL || !present.DATABASE_URL)) {
     problems.push('JOBS_MODE: worker needs REDIS_URL and DATABASE_URL (a worker process shares both with the API)');
   }
@@ -645,7 +656,9 @@ function oauthProblems(present: Record<string, string | undefined>, production: 
 function redact(name: string, value: string | undefined): string {
   if (value === undefined) return '';
   if (/SECRET|PASSWORD/.test(name)) return '***';
-  if (['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SPHINX_URL', 'ELASTICSEARCH_NODE'].includes(name)) {
+  if (
+    ['DATABASE_URL', 'DATABASE_REPLICA_URL', 'REDIS_URL', 'SMTP_URL', 'SPHINX_URL', 'ELASTICSEARCH_NODE'].includes(name)
+  ) {
     if (URL.canParse(value)) {
       const url = new URL(value);
       if (url.password) {

@@ -24,3 +24,10 @@ export {
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 export { pgPoolConfigFromUrl, withDatabaseName } from './pg-connection';
 export type { Pool, QueryResultRow } from 'pg';
+export {
+  query as queryOnce,
+  startReplicatedPostgres,
+  type PostgresServer,
+  type ReplicatedPostgres,
+  type ReplicatedPostgresOptions,
+} from './testing/postgres-cluster';

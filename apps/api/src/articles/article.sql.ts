@@ -7,7 +7,7 @@
  * counter the database keeps (the counters migration). Rows are typed and mapped to the same
  * domain values the rest of the code uses. Writes stay with Prisma (articles.service.ts).
  */
-import type { Sql } from '../database/sql';
+import type { Sql, SqlReader } from '../database/sql';
 import type { PageRequest } from '../common/pagination';
 import type { Article, ArticleFilter, ArticlePage, ArticleSummary } from './article.model';
 
@@ -112,7 +112,11 @@ function conditionsOf(query: ArticleListQuery, parameters: Parameters): { where:
 }
 
 /** One page, newest first, and the number of articles matching in all: one statement. */
-export async function selectArticlePage(sql: Sql, query: ArticleListQuery, page: PageRequest): Promise<ArticlePage> {
+export async function selectArticlePage(
+  sql: SqlReader,
+  query: ArticleListQuery,
+  page: PageRequest,
+): Promise<ArticlePage> {
   const parameters = new Parameters();
   const { where, total } = conditionsOf(query, parameters);
   // The total is the one-row left side, so it arrives even when the page is empty (then the

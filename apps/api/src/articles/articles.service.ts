@@ -18,6 +18,7 @@ import type { PageRequest } from '../common/pagination';
 import { MESSAGES } from '../common/validation/messages';
 import { translateDatabaseError } from '../database/database-errors';
 import { PrismaService } from '../database/prisma.service';
+import { ReplicaReads } from '../database/replica-reads';
 import { Sql } from '../database/sql';
 import { ViewerRelations } from '../profiles/viewer-relations';
 import { LiveUpdates } from '../live/live-updates';
@@ -43,6 +44,7 @@ export class ArticlesService {
     private readonly viewer: ViewerRelations,
     private readonly cache: ReadThroughCache,
     private readonly live: LiveUpdates,
+    private readonly replica: ReplicaReads,
   ) {}
 
   async list(filter: ArticleFilter, page: PageRequest, viewerId?: number): Promise<ArticlePage> {
@@ -52,7 +54,8 @@ export class ArticlesService {
       key: `list:${JSON.stringify([tag, author?.toLowerCase(), favorited?.toLowerCase(), page.limit, page.offset])}`,
       // Any article written or favorited, or any profile edited, may change any page.
       dependsOn: [ARTICLES, PROFILES],
-      load: () => selectArticlePage(this.sql, { tag, author, favorited }, page),
+      // Shared by every reader: from the replica only if it has every write made so far.
+      load: async () => selectArticlePage(await this.replica.forSharedCache(), { tag, author, favorited }, page),
     });
     return {
       articles: await this.viewer.withArticleState(shared.articles, viewerId),
@@ -74,7 +77,8 @@ export class ArticlesService {
 
   /** Articles by the authors `viewerId` follows, newest first. Personal, so never cached. */
   async feed(page: PageRequest, viewerId: number): Promise<ArticlePage> {
-    const shared = await selectArticlePage(this.sql, { followedBy: viewerId }, page);
+    // Lag-tolerant (other people's articles), except for the viewer's own follows and writes.
+    const shared = await selectArticlePage(this.replica.forActor(viewerId), { followedBy: viewerId }, page);
     return {
       articles: await this.viewer.withArticleState(shared.articles, viewerId),
       articlesCount: shared.articlesCount,
@@ -120,7 +124,7 @@ export class ArticlesService {
         if (conflict instanceof ConflictError && 'slug' in conflict.details && attempt < SLUG_ATTEMPTS) continue;
         throw error;
       }
-      await this.cache.invalidate(articleVersion(slug), ARTICLES, TAGS);
+      await Promise.all([this.cache.invalidate(articleVersion(slug), ARTICLES, TAGS), this.replica.wrote(authorId)]);
       const article = await this.findBySlug(slug, authorId);
       this.live.articlePublished(article);
       return article;
@@ -143,7 +147,10 @@ export class ArticlesService {
       if (tags !== undefined) await replaceTags(tx, id, tags);
       await tx.outboxEvent.create({ data: outboxRow({ type: 'article.updated', articleId: id }) });
     });
-    await this.cache.invalidate(articleVersion(slug), ARTICLES, ...(tags === undefined ? [] : [TAGS]));
+    await Promise.all([
+      this.cache.invalidate(articleVersion(slug), ARTICLES, ...(tags === undefined ? [] : [TAGS])),
+      this.replica.wrote(userId),
+    ]);
     return this.findBySlug(slug, userId);
   }
 
@@ -155,7 +162,7 @@ export class ArticlesService {
       this.prisma.article.delete({ where: { id } }),
       this.prisma.outboxEvent.create({ data: outboxRow({ type: 'article.deleted', articleId: id }) }),
     ]);
-    await this.cache.invalidate(articleVersion(slug), ARTICLES, TAGS);
+    await Promise.all([this.cache.invalidate(articleVersion(slug), ARTICLES, TAGS), this.replica.wrote(actor.id)]);
   }
 
   /** Idempotent: favoriting twice counts once (and invalidates nothing the second time). */
@@ -165,14 +172,16 @@ export class ArticlesService {
       data: [{ userId, articleId: id }],
       skipDuplicates: true,
     });
-    if (count > 0) await this.cache.invalidate(articleVersion(slug), ARTICLES);
+    if (count > 0)
+      await Promise.all([this.cache.invalidate(articleVersion(slug), ARTICLES), this.replica.wrote(userId)]);
     return this.findBySlug(slug, userId);
   }
 
   async unfavorite(slug: string, userId: number): Promise<Article> {
     const { id } = await this.findId(slug);
     const { count } = await this.prisma.favorite.deleteMany({ where: { userId, articleId: id } });
-    if (count > 0) await this.cache.invalidate(articleVersion(slug), ARTICLES);
+    if (count > 0)
+      await Promise.all([this.cache.invalidate(articleVersion(slug), ARTICLES), this.replica.wrote(userId)]);
     return this.findBySlug(slug, userId);
   }
 

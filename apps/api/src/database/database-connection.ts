@@ -33,18 +33,21 @@ export class DatabaseConnection {
     readonly maxConnections: number,
     readonly embedded: boolean,
     readonly settings: PoolSettings = DATABASE_DEFAULTS,
+    /** A streaming replica of `url` for lag-tolerant reads (DATABASE_REPLICA_URL); same pool settings. */
+    readonly replicaUrl?: string,
   ) {}
 
   /** A real server at `url` (default: DATABASE_URL), with the pool and timeouts from the configuration. */
   static forServer(config: AppConfig, url: string | undefined = config.database.url): DatabaseConnection {
     if (!url) throw new Error('DatabaseConnection.forServer needs a database URL (DATABASE_URL)');
     const { poolSize, poolTimeoutMs, statementTimeoutMs, lockTimeoutMs, idleInTransactionTimeoutMs } = config.database;
-    return new DatabaseConnection(url, poolSize, false, {
-      poolTimeoutMs,
-      statementTimeoutMs,
-      lockTimeoutMs,
-      idleInTransactionTimeoutMs,
-    });
+    return new DatabaseConnection(
+      url,
+      poolSize,
+      false,
+      { poolTimeoutMs, statementTimeoutMs, lockTimeoutMs, idleInTransactionTimeoutMs },
+      config.database.replicaUrl,
+    );
   }
 
   /** What PrismaService builds its pool with. */

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DatabaseConnection } from './database-connection';
 import { PrismaService } from './prisma.service';
+import { ReplicaReads } from './replica-reads';
 import { SchemaStatusService } from './schema-status.service';
 import { Sql } from './sql';
 
@@ -10,8 +11,14 @@ export class DatabaseModule {
   static forConnection(connection: DatabaseConnection): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService, Sql, SchemaStatusService],
-      exports: [PrismaService, Sql, DatabaseConnection, SchemaStatusService],
+      providers: [
+        { provide: DatabaseConnection, useValue: connection },
+        PrismaService,
+        Sql,
+        SchemaStatusService,
+        ReplicaReads,
+      ],
+      exports: [PrismaService, Sql, DatabaseConnection, SchemaStatusService, ReplicaReads],
     };
   }
 }

@@ -7,17 +7,30 @@
  */
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { QueryResultRow } from '@capstone/database';
+import type { Pool, QueryResultRow } from '@capstone/database';
 import { PrismaService } from './prisma.service';
 
-@Injectable()
-export class Sql {
-  constructor(private readonly prisma: PrismaService) {}
-
+/** Where hand-written reads run: the primary's pool (Sql) or a replica's (see replica-reads.ts). */
+export interface SqlReader {
   /** Runs `text` with `values` as its parameters and returns the rows, typed as the caller declares. */
+  rows<Row extends QueryResultRow>(text: string, values?: unknown[]): Promise<Row[]>;
+}
+
+/** Hand-written SQL on one pool. */
+export class PoolSql implements SqlReader {
+  constructor(private readonly pool: Pool) {}
+
   async rows<Row extends QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
-    const result = await this.prisma.pool.query<Row>({ name: statementName(text), text, values });
+    const result = await this.pool.query<Row>({ name: statementName(text), text, values });
     return result.rows;
+  }
+}
+
+/** Hand-written SQL on the primary, through Prisma's own pool. */
+@Injectable()
+export class Sql extends PoolSql {
+  constructor(prisma: PrismaService) {
+    super(prisma.pool);
   }
 }
 

@@ -4,7 +4,8 @@
  * checked, so a database outage never gets a healthy process restarted) and "can it serve
  * requests?" (ready: the database answers and its schema is the one this code expects), and how
  * a 503 says what is wrong in the usual error format. The cache is reported but never makes the
- * API unready: without it, reads go to the database (status "degraded").
+ * API unready: without it, reads go to the database (status "degraded"). Nor is the read replica
+ * (DATABASE_REPLICA_URL): down, its reads go to the primary ("degraded", with its lag when up).
  */
 import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -13,6 +14,7 @@ import { ReadThroughCache, type CacheHealth } from '@capstone/cache';
 import type { MigrationStatus } from '@capstone/database';
 import { DatabaseConnection } from '../database/database-connection';
 import { PrismaService } from '../database/prisma.service';
+import { ReplicaReads, type ReplicaHealth } from '../database/replica-reads';
 import { SchemaStatusService } from '../database/schema-status.service';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator';
 import { SkipRateLimit } from '../rate-limit/rate-limit.decorators';
@@ -34,6 +36,8 @@ export interface ReadinessBody {
   schema: SchemaState;
   /** `degraded`: the cache store is unreachable and reads fall back to the database. */
   cache: CacheHealth;
+  /** The read replica, with DATABASE_REPLICA_URL only: `degraded` when its reads fall back to the primary. */
+  replica?: ReplicaHealth;
   /** Present on 503 only, in the API's usual error format. */
   errors?: Record<string, string[]>;
 }
@@ -50,6 +54,7 @@ export class HealthController {
     private readonly connection: DatabaseConnection,
     private readonly schema: SchemaStatusService,
     private readonly cache: ReadThroughCache,
+    private readonly replicaReads: ReplicaReads,
   ) {}
 
   @Get('live')
@@ -90,7 +95,8 @@ export class HealthController {
   }
 
   private async readiness(reply: FastifyReply): Promise<ReadinessBody> {
-    const cache = await this.cache.check();
+    const [cache, replicaHealth] = await Promise.all([this.cache.check(), this.replicaReads.health()]);
+    const replica = replicaHealth && { replica: replicaHealth };
     const embedded = this.connection.embedded;
     const started = performance.now();
     try {
@@ -101,6 +107,7 @@ export class HealthController {
         database: { status: 'down', embedded },
         schema: { status: 'unknown' },
         cache,
+        ...replica,
         errors: { database: ['is unreachable'] },
       });
     }
@@ -120,6 +127,7 @@ export class HealthController {
         database,
         schema: { status: 'unknown' },
         cache,
+        ...replica,
         errors: { schema: ['could not be checked'] },
       });
     }
@@ -132,10 +140,17 @@ export class HealthController {
         database,
         schema: { status: 'not-current', pending: migrations.pending, failed: migrations.failed },
         cache,
+        ...replica,
         errors: { schema: errors },
       });
     }
-    return { status: 'ok', database, schema: { status: 'current', migrations: migrations.applied.length }, cache };
+    return {
+      status: 'ok',
+      database,
+      schema: { status: 'current', migrations: migrations.applied.length },
+      cache,
+      ...replica,
+    };
   }
 
   private unavailable(reply: FastifyReply, body: ReadinessBody): ReadinessBody {

@@ -11,6 +11,7 @@ import { outboxRow } from '@capstone/jobs';
 import { PROFILES } from '../cache/cache-versions';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
+import { ReplicaReads } from '../database/replica-reads';
 import { isPossibleUsername } from '../users/user.model';
 import type { Profile } from './profile.model';
 import { PROFILE_SELECT, toProfile } from './profile.queries';
@@ -22,6 +23,7 @@ export class ProfilesService {
     private readonly prisma: PrismaService,
     private readonly viewer: ViewerRelations,
     private readonly cache: ReadThroughCache,
+    private readonly replica: ReplicaReads,
   ) {}
 
   async find(username: string, viewerId?: number): Promise<Profile> {
@@ -51,12 +53,15 @@ export class ProfilesService {
       if (count > 0)
         await tx.outboxEvent.create({ data: outboxRow({ type: 'user.followed', followerId, followingId }) });
     });
+    // The follower's feed (read from the replica) must show the new author at once.
+    await this.replica.wrote(followerId);
     return this.find(username, followerId);
   }
 
   async unfollow(username: string, followerId: number): Promise<Profile> {
     const followingId = await this.idOf(username);
     await this.prisma.follow.deleteMany({ where: { followerId, followingId } });
+    await this.replica.wrote(followerId);
     return this.find(username, followerId);
   }
 

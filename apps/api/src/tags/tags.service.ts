@@ -7,7 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { ReadThroughCache } from '@capstone/cache';
 import { TAGS } from '../cache/cache-versions';
-import { Sql } from '../database/sql';
+import { ReplicaReads } from '../database/replica-reads';
 
 /** The spec's tags list feeds a "popular tags" sidebar: the most used hundred are plenty. */
 export const POPULAR_TAGS_LIMIT = 100;
@@ -15,7 +15,7 @@ export const POPULAR_TAGS_LIMIT = 100;
 @Injectable()
 export class TagsService {
   constructor(
-    private readonly sql: Sql,
+    private readonly replica: ReplicaReads,
     private readonly cache: ReadThroughCache,
   ) {}
 
@@ -30,7 +30,9 @@ export class TagsService {
   private async load(limit: number): Promise<string[]> {
     // The count is a column kept by a trigger, and (articles_count DESC, id DESC) is an index: the
     // top of the list is read in order, not computed. A tag whose last article went is at 0.
-    const rows = await this.sql.rows<{ name: string }>(
+    // Cached for every reader: from the replica only if it has every write made so far.
+    const sql = await this.replica.forSharedCache();
+    const rows = await sql.rows<{ name: string }>(
       'SELECT name FROM tags WHERE articles_count > 0 ORDER BY articles_count DESC, id DESC LIMIT $1',
       [limit],
     );
