@@ -27,6 +27,8 @@ export interface ServerProcess {
   output(): string;
   /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
   stop(): Promise<void>;
+  /** Resolves with the exit code once it has exited (null: ended by a signal). */
+  exited: Promise<number | null>;
 }
 
 export async function freePort(): Promise<number> {
@@ -68,7 +70,7 @@ export async function startServer({ name, args, env, timeoutMs = 90_000 }: Start
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const origin = `http://127.0.0.1:${port}`;
   const server: ServerProcess = {
     name,
@@ -76,6 +78,7 @@ export async function startServer({ name, args, env, timeoutMs = 90_000 }: Start
     pid: child.pid!,
     output: () => output,
     stop: () => stopChild(child, exited),
+    exited,
   };
   try {
     await waitUntilReady(origin, child, timeoutMs);
@@ -109,13 +112,14 @@ export async function startBackgroundProcess({
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const handle: ServerProcess = {
     name,
     origin: '',
     pid: child.pid!,
     output: () => output,
     stop: () => stopChild(child, exited),
+    exited,
   };
   try {
     await new Promise<void>((resolve, reject) => {
@@ -161,7 +165,7 @@ async function waitUntilReady(origin: string, child: ChildProcess, timeoutMs: nu
   throw new Error(`not ready within ${timeoutMs} ms (${last})`);
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -1,5 +1,5 @@
 /**
- * @roadmap scaling.performance, observability.graceful-shutdown, testing.integration
+ * @roadmap scaling.performance, observability.graceful-shutdown, testing.integration, messaging.background-jobs
  * Look at a soak test with faults: mixed reads and writes against the built API for a while (two
  * minutes by default), with Redis stopped and started again, every database connection of the
  * API killed, and ten thousand malformed requests thrown in the middle of it; then a SIGTERM under
@@ -8,17 +8,31 @@
  * database afterwards (counted, one by one), and the requests in flight at the SIGTERM were
  * answered. Everything runs on 127.0.0.1: its own database, its own Redis, its own API process.
  *
+ * The built worker runs beside the API (the API in JOBS_MODE=worker, so comments and follows
+ * reach it through the outbox and BullMQ), sending its notification emails to a real SMTP server
+ * inside this process. Mid-run the worker is SIGKILLed while emails are held mid-send, near the
+ * end it gets a SIGTERM while jobs are active (it must exit 0 within WORKER_SHUTDOWN_TIMEOUT_MS);
+ * each time a new one takes over. Once the outbox and the queues are drained, every comment and
+ * follow in the database must have had its email delivered exactly once, counted by Message-ID.
+ * The SIGKILL lands while the SMTP server holds the messages, before it accepts them: a crash
+ * after the server accepted one and before the delivery is recorded would send it again (with the
+ * same Message-ID, see libs/jobs/src/handlers.ts), which is at-least-once, and not staged here.
+ *
  *   pnpm soak                       two minutes, 16 connections
  *   pnpm soak --seconds=30 --connections=8
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { applyMigrations, withDatabaseName } from '@capstone/database';
+import { bullConnection, bullPrefix, closeQueues, createQueues, type Queues } from '@capstone/jobs';
+import { messageIdFor } from '@capstone/mail';
+import { startTestSmtpServer, type TestSmtpServer } from '../libs/mail/src/testing/test-smtp-server';
 import { REPO_ROOT } from './config';
-import { API_MAIN, freePort, startServer, type ServerProcess } from './processes';
+import { API_MAIN, freePort, startBackgroundProcess, startServer, WORKER_MAIN, type ServerProcess } from './processes';
 
 export interface SoakOptions {
   seconds: number;
@@ -53,20 +67,63 @@ export interface SoakResult {
   acknowledged: { articles: number; comments: number; favorites: number };
   foundInDatabase: { articles: number; comments: number; favorites: number };
   faults: FaultFigure[];
-  shutdown: { inFlightAtSigterm: number; answered: number; failed: number; exitSeconds: number | null };
+  shutdown: {
+    inFlightAtSigterm: number;
+    answered: number;
+    failed: number;
+    exitSeconds: number | null;
+    worker: WorkerShutdown;
+  };
+  /** Notification emails: what the comments and follows in the database call for, what arrived. */
+  emails: EmailCount;
   problems: string[];
+}
+
+export interface WorkerShutdown {
+  /** Jobs BullMQ had active when the SIGTERM was sent. */
+  activeAtSigterm: number;
+  exitCode: number | null;
+  /** null: still running after the deadline plus 5 s, then SIGKILLed. */
+  exitSeconds: number | null;
+  deadlineSeconds: number;
+}
+
+export interface EmailCount {
+  expected: number;
+  /** Expected Message-IDs that arrived (each counted once). */
+  delivered: number;
+  missing: number;
+  /** Arrivals beyond the first of the same Message-ID. */
+  duplicates: number;
+  /** new-comment / new-follower emails no comment or follow in the database explains. */
+  unexpected: number;
+  /** Seconds from the end of the load until the outbox and the queues were empty (null: not within the bound). */
+  drainedSeconds: number | null;
+  failedJobs: number;
 }
 
 const newCounts = (): Counts => ({ requests: 0, byStatus: {}, serverErrors: 0, unavailable: 0, networkErrors: 0 });
 
 /** A redis-server of the soak's own, on a free port, that it can stop and start. */
-async function ownRedis(): Promise<{ url: string; stop: () => Promise<void>; start: () => Promise<void> }> {
+async function ownRedis(): Promise<{
+  url: string;
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
+  remove: () => void;
+}> {
   const port = await freePort();
+  // The queues live here: an append-only file synced on every write keeps the jobs across the stop.
+  const dir = mkdtempSync(join(tmpdir(), 'capstone-soak-redis-'));
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      'redis-server',
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+        ...['--appendonly', 'yes', '--appendfsync', 'always'],
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await new Promise<void>((resolve, reject) => {
       let output = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
@@ -87,7 +144,108 @@ async function ownRedis(): Promise<{ url: string; stop: () => Promise<void>; sta
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, stop, start };
+  return { url: `redis://127.0.0.1:${port}`, stop, start, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * What the soak's SMTP server does before it accepts a message: answer at once, wait a while (a
+ * slow server, so jobs stay active), or hold every message until release() (so a worker can be
+ * killed with emails mid-send, before any was accepted).
+ */
+class MailGate {
+  delayMs = 0;
+  /** Messages whose data arrived and that are not answered yet. */
+  pending = 0;
+  private holding = false;
+  private held: Array<() => void> = [];
+
+  hold(): void {
+    this.holding = true;
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const resolve of this.held.splice(0)) resolve();
+  }
+
+  async beforeAccept(): Promise<void> {
+    this.pending++;
+    try {
+      if (this.delayMs > 0) await sleep(this.delayMs);
+      if (this.holding) await new Promise<void>((resolve) => this.held.push(resolve));
+    } finally {
+      this.pending--;
+    }
+  }
+}
+
+const KEY_PREFIX = 'capstone-soak:';
+/** A job of a SIGKILLed worker is taken again after this: short, so the run stays short. */
+const JOB_LOCK_MS = 5_000;
+const WORKER_SHUTDOWN_MS = 10_000;
+const PUBLIC_URL = 'http://soak.localhost';
+const WORKER_APP_NAME = 'capstone-soak-worker';
+
+interface WorkerEnv {
+  databaseUrl: string;
+  redisUrl: string;
+  smtpUrl: string;
+  jwtSecret: string;
+}
+
+function startWorker(env: WorkerEnv, generation: number): Promise<ServerProcess> {
+  if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} does not exist: run \`pnpm build\` first`);
+  return startBackgroundProcess({
+    name: `worker ${generation}`,
+    args: ['--enable-source-maps', WORKER_MAIN],
+    env: {
+      NODE_ENV: 'production',
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.redisUrl,
+      REDIS_KEY_PREFIX: KEY_PREFIX,
+      SMTP_URL: env.smtpUrl,
+      JWT_SECRET: env.jwtSecret,
+      PUBLIC_URL,
+      JOB_LOCK_DURATION_MS: String(JOB_LOCK_MS),
+      JOB_BACKOFF_MS: '200',
+      WORKER_SHUTDOWN_TIMEOUT_MS: String(WORKER_SHUTDOWN_MS),
+      // node-postgres names its connections after this: the database fault spares the worker's.
+      PGAPPNAME: WORKER_APP_NAME,
+      // info: its "worker ready" line says when it takes jobs.
+      LOG_LEVEL: 'info',
+    },
+    ready: /worker ready/,
+  });
+}
+
+async function activeJobs(queues: Queues): Promise<number> {
+  const counts = await Promise.all(Object.values(queues).map((queue) => queue.getActiveCount()));
+  return counts.reduce((sum, n) => sum + n, 0);
+}
+
+/**
+ * Jobs still to run: waiting, active, retrying. The next run of a repeatable job (the digest's
+ * cron, the outbox purge) is always there, delayed, and is not counted.
+ */
+async function pendingJobs(queues: Queues): Promise<number> {
+  let pending = 0;
+  for (const queue of Object.values(queues)) {
+    const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+    pending += Object.values(counts).reduce((sum, n) => sum + n, 0);
+    const delayed = await queue.getDelayed();
+    pending += delayed.filter((job) => !job.repeatJobKey).length;
+  }
+  return pending;
+}
+
+/** Waits (at most `timeoutMs`) until `condition` holds; false if it never did. */
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (await condition()) return true;
+    await sleep(everyMs);
+  }
+  return false;
 }
 
 /** The write and read mix of one client, with every acknowledged write remembered. */
@@ -104,9 +262,11 @@ class Load {
   inFlightAnswered = 0;
   inFlightLost = 0;
 
+  readonly follows = new Set<string>();
+
   constructor(
     private readonly origin: () => string,
-    private readonly tokens: string[],
+    private readonly users: SoakUser[],
     private readonly faultWindow: () => boolean,
   ) {}
 
@@ -120,11 +280,12 @@ class Load {
   }
 
   private async client(index: number): Promise<void> {
-    const token = this.tokens[index % this.tokens.length];
+    const { token } = this.users[index % this.users.length];
     while (!this.stopped) await this.step(token, index);
   }
 
   private async step(token: string, index: number): Promise<void> {
+    const follower = index % this.users.length;
     const roll = Math.random();
     const slugs = [...this.articles];
     const slug = slugs.length > 0 ? slugs[Math.floor(Math.random() * slugs.length)] : undefined;
@@ -139,7 +300,12 @@ class Load {
       if (answer?.status === 201) this.comments.add((answer.body as { comment: { id: number } }).comment.id);
     } else if (roll < 0.3) {
       const answer = await this.send('POST', `/api/articles/${slug}/favorite`, token);
-      if (answer?.status === 200) this.favorites.add(`${index % this.tokens.length}:${slug}`);
+      if (answer?.status === 200) this.favorites.add(`${follower}:${slug}`);
+    } else if (roll < 0.33) {
+      // Following someone once is news (an email); again, it is not.
+      const followed = (follower + 1 + Math.floor(Math.random() * (this.users.length - 1))) % this.users.length;
+      const answer = await this.send('POST', `/api/profiles/${this.users[followed].username}/follow`, token);
+      if (answer?.status === 200) this.follows.add(`${follower}:${followed}`);
     } else if (roll < 0.7) {
       await this.send('GET', '/api/articles?limit=20', token);
     } else if (roll < 0.9) {
@@ -247,7 +413,12 @@ async function sendMalformed(origin: string, total: number, parallel: number): P
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function register(origin: string, i: number): Promise<string> {
+interface SoakUser {
+  username: string;
+  token: string;
+}
+
+async function register(origin: string, i: number): Promise<SoakUser> {
   const name = `soak${i}${randomBytes(3).toString('hex')}`;
   const response = await fetch(`${origin}/api/users`, {
     method: 'POST',
@@ -255,10 +426,10 @@ async function register(origin: string, i: number): Promise<string> {
     body: JSON.stringify({ user: { username: name, email: `${name}@example.com`, password: 'soak passphrase' } }),
   });
   if (response.status !== 201) throw new Error(`registering a soak user: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { user: { token: string } }).user.token;
+  return { username: name, token: ((await response.json()) as { user: { token: string } }).user.token };
 }
 
-async function startApi(databaseUrl: string, redisUrl: string): Promise<ServerProcess> {
+async function startApi(databaseUrl: string, redisUrl: string, jwtSecret: string): Promise<ServerProcess> {
   return startServer({
     name: 'api',
     args: ['--enable-source-maps', API_MAIN],
@@ -266,10 +437,11 @@ async function startApi(databaseUrl: string, redisUrl: string): Promise<ServerPr
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      // Nobody relays the outbox here: the soak is about the API (the worker has its own crash tests).
-      JOBS_MODE: 'in-process',
-      SMTP_URL: '',
+      REDIS_KEY_PREFIX: KEY_PREFIX,
+      JWT_SECRET: jwtSecret,
+      // Events go through the outbox to the worker processes the soak runs, kills and replaces.
+      JOBS_MODE: 'worker',
+      PUBLIC_URL,
       RATE_LIMIT_ENABLED: 'false',
       LOG_LEVEL: 'warn',
       DATABASE_POOL_TIMEOUT_MS: '3000',
@@ -287,21 +459,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   let api: ServerProcess | undefined;
+  let worker: ServerProcess | undefined;
   let redis: Awaited<ReturnType<typeof ownRedis>> | undefined;
+  let smtp: TestSmtpServer | undefined;
+  let queues: Queues | undefined;
+  const gate = new MailGate();
   try {
     log(`database ${name}: migrating`);
     await applyMigrations(databaseUrl);
     redis = await ownRedis();
-    api = await startApi(databaseUrl, redis.url);
+    smtp = await startTestSmtpServer({ beforeAccept: () => gate.beforeAccept() });
+    const jwtSecret = randomBytes(32).toString('hex');
+    const workerEnv: WorkerEnv = { databaseUrl, redisUrl: redis.url, smtpUrl: smtp.url, jwtSecret };
+    let workerGeneration = 1;
+    [api, worker] = await Promise.all([startApi(databaseUrl, redis.url, jwtSecret), startWorker(workerEnv, 1)]);
     const origin = api.origin;
-    const tokens = await Promise.all(
+    const users = await Promise.all(
       Array.from({ length: Math.max(2, Math.min(8, options.connections)) }, (_, i) => register(origin, i)),
     );
 
     let faultActive = false;
     const load = new Load(
       () => origin,
-      tokens,
+      users,
       () => faultActive,
     );
     const faults: FaultFigure[] = [];
@@ -338,8 +518,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     faultActive = true;
     const beforeKill = load.counts.serverErrors;
     const killed = await admin.query(
-      'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [name],
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+       WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name <> $2`,
+      [name, WORKER_APP_NAME],
     );
     let recoveredMs = Number.NaN;
     for (let i = 0; i < 200; i++) {
@@ -360,7 +541,30 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       passed: Number.isFinite(recoveredMs) && load.counts.serverErrors === beforeKill,
     });
 
-    // 3. Malformed requests in the middle of the load.
+    // 3. The worker SIGKILLed with emails mid-send: the SMTP server holds every message, so the
+    // jobs are stuck in the middle of sending when the process dies; a new worker takes them up
+    // once their lock expires. Counted with the rest at the end.
+    await at(0.55);
+    queues = createQueues(bullConnection(redis.url), bullPrefix(KEY_PREFIX));
+    for (const queue of Object.values(queues)) queue.on('error', () => {});
+    const killedWorkerAt = elapsed();
+    gate.hold();
+    // Some notification is written within seconds under this load; then a moment for more to start.
+    const heldSome = await until(() => gate.pending > 0, 15_000);
+    await sleep(300);
+    const activeAtKill = await activeJobs(queues);
+    const heldAtKill = gate.pending;
+    process.kill(worker.pid, 'SIGKILL');
+    await worker.exited;
+    // Let the SMTP server see the connections close, so a held message is not counted as delivered.
+    await sleep(200);
+    gate.release();
+    const restartT0 = performance.now();
+    worker = await startWorker(workerEnv, ++workerGeneration);
+    const restartSeconds = (performance.now() - restartT0) / 1000;
+    log(`worker SIGKILLed at ${killedWorkerAt.toFixed(0)} s with ${activeAtKill} jobs active; replaced`);
+
+    // 4. Malformed requests in the middle of the load.
     await at(0.65);
     const malformedStarted = elapsed();
     const malformedT0 = performance.now();
@@ -373,14 +577,51 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       passed: malformed.serverErrors === 0 && malformed.networkErrors === 0,
     });
 
+    // 5. SIGTERM to the worker while jobs are active (a slow SMTP server keeps them so): it
+    // finishes them within its deadline and exits 0; a replacement goes on with the rest.
+    await at(0.85);
+    gate.delayMs = 400;
+    await until(() => gate.pending > 0, 15_000);
+    const activeAtSigterm = await activeJobs(queues);
+    const workerSigtermAt = performance.now();
+    process.kill(worker.pid, 'SIGTERM');
+    const workerExit = await Promise.race([
+      worker.exited.then((code) => ({ code, seconds: (performance.now() - workerSigtermAt) / 1000 })),
+      sleep(WORKER_SHUTDOWN_MS + 5_000).then(() => undefined),
+    ]);
+    if (!workerExit) {
+      process.kill(worker.pid, 'SIGKILL');
+      await worker.exited;
+    }
+    gate.delayMs = 0;
+    worker = await startWorker(workerEnv, ++workerGeneration);
+    const workerShutdown: WorkerShutdown = {
+      activeAtSigterm,
+      exitCode: workerExit?.code ?? null,
+      exitSeconds: workerExit?.seconds ?? null,
+      deadlineSeconds: WORKER_SHUTDOWN_MS / 1000,
+    };
+    log(
+      `worker SIGTERMed with ${activeAtSigterm} jobs active: exit ${workerShutdown.exitCode} after ${workerShutdown.exitSeconds?.toFixed(2)} s`,
+    );
+    if (workerShutdown.exitSeconds === null) {
+      problems.push(`the worker did not exit within ${WORKER_SHUTDOWN_MS + 5_000} ms of SIGTERM`);
+    } else if (workerShutdown.exitCode !== 0) {
+      problems.push(`the worker exited ${workerShutdown.exitCode} after SIGTERM`);
+    } else if (workerShutdown.exitSeconds > WORKER_SHUTDOWN_MS / 1000 + 2) {
+      problems.push(`the worker took ${workerShutdown.exitSeconds.toFixed(1)} s to exit after SIGTERM`);
+    }
+    if (activeAtSigterm === 0) problems.push('no job was active when the worker got SIGTERM: nothing was tested');
+
     await at(1);
     await load.stop();
+    const loadStoppedAt = performance.now();
     log(`load stopped after ${elapsed().toFixed(0)} s: ${load.counts.requests} requests`);
 
     // 4. SIGTERM under load: what was in flight is answered, then the process exits 0.
     const shutdownLoad = new Load(
       () => origin,
-      tokens,
+      users,
       () => true,
     );
     shutdownLoad.start(options.connections);
@@ -396,6 +637,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       answered: shutdownLoad.inFlightAnswered,
       failed: shutdownLoad.inFlightLost,
       exitSeconds,
+      worker: workerShutdown,
     };
     if (exitSeconds === null) problems.push('the API did not exit within 15 s of SIGTERM');
     if (shutdown.failed > 0) problems.push(`${shutdown.failed} requests in flight at SIGTERM got no answer`);
@@ -417,7 +659,64 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       `SELECT count(*)::int AS n FROM favorites f JOIN articles a ON a.id = f.article_id WHERE a.slug = ANY($1)`,
       [acknowledgedFavorites.map((key) => key.split(':')[1])],
     );
+
+    // The emails: once the outbox is relayed and no job is waiting, active or retrying, every
+    // comment on someone else's article and every follow in the database must have had one.
+    const drained = await until(
+      async () => {
+        const unsent = await db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM outbox_events WHERE sent_at IS NULL',
+        );
+        if (unsent.rows[0].n > 0) return false;
+        return (await pendingJobs(queues!)) === 0;
+      },
+      Math.max(60_000, JOB_LOCK_MS * 6),
+      250,
+    );
+    const drainedSeconds = drained ? (performance.now() - loadStoppedAt) / 1000 : null;
+    const failedJobs = (await Promise.all(Object.values(queues).map((queue) => queue.getFailedCount()))).reduce(
+      (sum, n) => sum + n,
+      0,
+    );
+    const host = new URL(PUBLIC_URL).host;
+    const commentEmails = await db.query<{ id: number; author: string }>(
+      `SELECT c.id, au.username AS author FROM comments c JOIN articles a ON a.id = c.article_id
+       JOIN users au ON au.id = a.author_id WHERE c.author_id <> a.author_id`,
+    );
+    const followEmails = await db.query<{ follower: string; followed: string }>(
+      `SELECT f.username AS follower, u.username AS followed FROM follows x
+       JOIN users f ON f.id = x.follower_id JOIN users u ON u.id = x.following_id`,
+    );
     await db.end();
+    const expected = new Set([
+      ...commentEmails.rows.map((row) => messageIdFor('new-comment', [String(row.id), row.author], host)),
+      ...followEmails.rows.map((row) => messageIdFor('new-follower', [row.follower, row.followed], host)),
+    ]);
+    const arrived = smtp.received
+      .map((mail) => mail.parsed.messageId ?? '')
+      .filter((id) => /^<new-(comment|follower)\./.test(id));
+    const distinct = new Set(arrived);
+    const emails: EmailCount = {
+      expected: expected.size,
+      delivered: [...expected].filter((id) => distinct.has(id)).length,
+      missing: [...expected].filter((id) => !distinct.has(id)).length,
+      duplicates: arrived.length - distinct.size,
+      unexpected: [...distinct].filter((id) => !expected.has(id)).length,
+      drainedSeconds,
+      failedJobs,
+    };
+    const exactlyOnce =
+      drained && emails.missing === 0 && emails.duplicates === 0 && emails.unexpected === 0 && emails.expected > 0;
+    faults.push({
+      fault: `worker SIGKILLed with ${activeAtKill} jobs active (${heldAtKill} emails held mid-send), then replaced`,
+      startedAtSeconds: killedWorkerAt,
+      figure:
+        `${emails.expected} emails expected, ${emails.delivered} delivered, ${emails.duplicates} duplicates, ` +
+        `${emails.missing} missing, ${emails.unexpected} unexpected, ${failedJobs} failed jobs; replacement ready in ` +
+        `${restartSeconds.toFixed(1)} s; drained ${drainedSeconds === null ? 'never' : `${drainedSeconds.toFixed(1)} s`} after the load stopped`,
+      serverErrors: 0,
+      passed: exactlyOnce && heldSome && activeAtKill > 0,
+    });
     const foundInDatabase = {
       articles: articles.rows[0].n,
       comments: comments.rows[0].n,
@@ -439,6 +738,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       problems.push(`${acknowledged.favorites - foundInDatabase.favorites} acknowledged favorites are missing`);
     }
     if (load.counts.serverErrors > 0) problems.push(`${load.counts.serverErrors} 5xx answers under load`);
+    faults.sort((a, b) => a.startedAtSeconds - b.startedAtSeconds);
     for (const fault of faults) if (!fault.passed) problems.push(`fault "${fault.fault}": ${fault.figure}`);
     return {
       seconds: options.seconds,
@@ -448,11 +748,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       foundInDatabase,
       faults,
       shutdown,
+      emails,
       problems,
     };
   } finally {
+    gate.release();
     await api?.stop();
+    await worker?.stop();
+    if (queues) await closeQueues(queues).catch(() => undefined);
+    await smtp?.close();
     await redis?.stop();
+    redis?.remove();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   }
@@ -492,6 +798,9 @@ export function soakReport(result: SoakResult): string[] {
     ),
     `  SIGTERM under load: ${result.shutdown.inFlightAtSigterm} requests in flight, ${result.shutdown.answered} of them answered, ` +
       `${result.shutdown.failed} lost; the process exited ${result.shutdown.exitSeconds?.toFixed(2) ?? 'never'} s after the signal`,
+    `  worker SIGTERM under load: ${result.shutdown.worker.activeAtSigterm} jobs active; exit code ${result.shutdown.worker.exitCode} ` +
+      `${result.shutdown.worker.exitSeconds?.toFixed(2) ?? 'never'} s after the signal (deadline ${result.shutdown.worker.deadlineSeconds} s)`,
+    `  notification emails: ${JSON.stringify(result.emails)}`,
   ];
   return lines;
 }
