@@ -21,6 +21,9 @@ export const REPLICA_POLL_MS = 250;
 /** Writers remembered at most (the oldest go first); each entry is dropped once the replica passes it. */
 const MAX_TRACKED_WRITERS = 100_000;
 
+/** How long a writer whose position could not be read stays on the primary. */
+const UNKNOWN_POSITION_MS = 60_000;
+
 export interface ReplicaHealth {
   /** `degraded`: down or not streaming; its reads go to the primary. */
   status: 'up' | 'degraded';
@@ -92,11 +95,23 @@ export class ReplicaReads implements OnModuleInit, OnApplicationShutdown {
    */
   async wrote(actorId: number): Promise<void> {
     if (!this.pool) return;
-    // The insert position is at or past the end of the commit record just written.
-    const [row] = await this.primary.rows<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+    let position: number;
+    try {
+      // The insert position is at or past the end of the commit record just written.
+      const [row] = await this.primary.rows<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+      position = lsnToNumber(row.lsn);
+    } catch (error) {
+      // The write has committed: fail nothing. Position unknown: the primary for this actor, a while.
+      this.logger.warn(`could not read the primary's WAL position after a write: ${(error as Error).message}`);
+      position = Infinity;
+      setTimeout(
+        () => this.writes.get(actorId) === Infinity && this.writes.delete(actorId),
+        UNKNOWN_POSITION_MS,
+      ).unref();
+    }
     if (this.writes.size >= MAX_TRACKED_WRITERS) this.writes.delete(this.writes.keys().next().value!);
     this.writes.delete(actorId); // re-inserted last: the map stays in write order
-    this.writes.set(actorId, lsnToNumber(row.lsn));
+    this.writes.set(actorId, position);
   }
 
   /** A reader for a lag-tolerant read by `actorId` (undefined: anonymous): the replica unless that would miss their own write. */
