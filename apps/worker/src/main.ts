@@ -84,8 +84,11 @@ async function main(): Promise<void> {
     logger.log('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // `on`, not `once`: a second signal (Ctrl-C in a terminal also reaches `pnpm start`'s launcher,
+  // which then sends its own SIGTERM) must not kill the process half-way through the shutdown.
+  // To stop it at once, send SIGKILL.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {
