@@ -50,6 +50,8 @@ interface Counts {
   unavailable: number;
   /** Requests that got no HTTP answer at all (connection refused or reset). */
   networkErrors: number;
+  /** The first few 5xx answers, to tell where one came from. */
+  serverErrorSamples?: string[];
 }
 
 export interface FaultFigure {
@@ -263,6 +265,7 @@ class Load {
   inFlightLost = 0;
 
   readonly follows = new Set<string>();
+  private readonly createdAt = performance.now();
 
   constructor(
     private readonly origin: () => string,
@@ -319,6 +322,8 @@ class Load {
     this.inFlight++;
     this.counts.requests++;
     const sentAt = performance.now();
+    // Sent while the database fault was on: a 503 after waiting for a connection is its answer.
+    const sentInFault = this.faultWindow();
     const inFlightAtSigterm = () => this.sigtermAt !== undefined && sentAt < this.sigtermAt;
     try {
       const response = await fetch(`${this.origin()}${path}`, {
@@ -331,7 +336,7 @@ class Load {
         signal: AbortSignal.timeout(15_000),
       });
       const text = await response.text();
-      this.record(response.status);
+      this.record(response.status, sentInFault, `${method} ${path.split('?')[0]}`, sentAt);
       if (inFlightAtSigterm()) this.inFlightAnswered++;
       return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
     } catch {
@@ -343,10 +348,18 @@ class Load {
     }
   }
 
-  private record(status: number): void {
+  private record(status: number, sentInFault: boolean, request: string, sentAt: number): void {
     this.counts.byStatus[status] = (this.counts.byStatus[status] ?? 0) + 1;
-    if (status === 503 && this.faultWindow()) this.counts.unavailable++;
-    else if (status >= 500) this.counts.serverErrors++;
+    if (status === 503 && (sentInFault || this.faultWindow())) this.counts.unavailable++;
+    else if (status >= 500) {
+      this.counts.serverErrors++;
+      const samples = (this.counts.serverErrorSamples ??= []);
+      if (samples.length < 5) {
+        samples.push(
+          `${status} ${request}, sent ${((sentAt - this.createdAt) / 1000).toFixed(1)} s into the load, answered ${((performance.now() - sentAt) / 1000).toFixed(1)} s later`,
+        );
+      }
+    }
   }
 }
 
@@ -737,7 +750,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     if (foundInDatabase.favorites < acknowledged.favorites) {
       problems.push(`${acknowledged.favorites - foundInDatabase.favorites} acknowledged favorites are missing`);
     }
-    if (load.counts.serverErrors > 0) problems.push(`${load.counts.serverErrors} 5xx answers under load`);
+    if (load.counts.serverErrors > 0) {
+      problems.push(
+        `${load.counts.serverErrors} 5xx answers under load: ${load.counts.serverErrorSamples?.join('; ') ?? ''}`,
+      );
+    }
     faults.sort((a, b) => a.startedAtSeconds - b.startedAtSeconds);
     for (const fault of faults) if (!fault.passed) problems.push(`fault "${fault.fault}": ${fault.figure}`);
     return {
