@@ -2,11 +2,13 @@
  * @roadmap scaling.performance, observability.graceful-shutdown, testing.integration, messaging.background-jobs
  * Look at a soak test with faults: mixed reads and writes against the built API for a while (two
  * minutes by default), with Redis stopped and started again, every database connection of the
- * API killed, and ten thousand malformed requests thrown in the middle of it; then a SIGTERM under
- * load. It passes when no answer was a 5xx (a 503 with Retry-After during the database fault is
+ * API killed, the Postgres server restarted, and ten thousand malformed requests thrown in the
+ * middle of it; then a SIGTERM under load. It passes when no answer was a 5xx (a 503 with Retry-After during the database fault is
  * the documented answer and is counted apart), every write the API acknowledged is in the
  * database afterwards (counted, one by one), and the requests in flight at the SIGTERM were
- * answered. Everything runs on 127.0.0.1: its own database, its own Redis, its own API process.
+ * answered. Everything runs on 127.0.0.1: its own Postgres server (initdb in a temporary directory,
+ * so that restarting it disturbs nobody; SOAK_DATABASE_SERVER_URL uses a shared one instead, then
+ * without the restart), its own Redis, its own API process.
  *
  * The built worker runs beside the API (the API in JOBS_MODE=worker, so comments and follows
  * reach it through the outbox and BullMQ), sending its notification emails to a real SMTP server
@@ -27,7 +29,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { applyMigrations, withDatabaseName } from '@capstone/database';
+import { applyMigrations, startPostgres, withDatabaseName, type StandalonePostgres } from '@capstone/database';
 import { bullConnection, bullPrefix, closeQueues, createQueues, type Queues } from '@capstone/jobs';
 import { messageIdFor } from '@capstone/mail';
 import { startTestSmtpServer, type TestSmtpServer } from '../libs/mail/src/testing/test-smtp-server';
@@ -38,7 +40,11 @@ export interface SoakOptions {
   seconds: number;
   connections: number;
   malformedRequests: number;
-  serverUrl: string;
+  /**
+   * A Postgres server to create the soak's database on. Unset: the soak starts a server of its own
+   * (initdb in a temporary directory) and restarts it in the middle of the load as one more fault.
+   */
+  serverUrl?: string;
   log: (line: string) => void;
 }
 
@@ -467,10 +473,25 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { log } = options;
   const problems: string[] = [];
   const name = `capstone_soak_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = withDatabaseName(options.serverUrl, name);
-  const admin = new Client({ connectionString: options.serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  // Its own server when none is given: one it may restart (a shared server is never restarted).
+  let ownPostgres: StandalonePostgres | undefined;
+  if (!options.serverUrl) {
+    ownPostgres = await startPostgres();
+    log(`postgres: a server of its own on port ${ownPostgres.server.port}`);
+  }
+  const serverUrl = options.serverUrl ?? ownPostgres!.server.url();
+  const databaseUrl = withDatabaseName(serverUrl, name);
+  // One short-lived connection per statement: a restart of the server would break a kept one.
+  const admin = async <Row extends object>(text: string, values: unknown[] = []) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      return await client.query<Row>(text, values);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
   let api: ServerProcess | undefined;
   let worker: ServerProcess | undefined;
   let redis: Awaited<ReturnType<typeof ownRedis>> | undefined;
@@ -530,7 +551,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const killedAt = performance.now();
     faultActive = true;
     const beforeKill = load.counts.serverErrors;
-    const killed = await admin.query(
+    const killed = await admin(
       `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
        WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name <> $2`,
       [name, WORKER_APP_NAME],
@@ -554,6 +575,46 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       passed: Number.isFinite(recoveredMs) && load.counts.serverErrors === beforeKill,
     });
 
+    // 2b. The database server itself restarted (only a server the soak started itself): every
+    // connection of the API and the worker dies, and the server refuses new ones for a moment.
+    if (ownPostgres) {
+      await at(0.5);
+      const restartedAt = performance.now();
+      faultActive = true;
+      const before = load.counts.serverErrors;
+      const unavailableBefore = load.counts.unavailable;
+      await ownPostgres.server.restart();
+      const downMs = performance.now() - restartedAt;
+      let firstReadMs = Number.NaN;
+      for (let i = 0; i < 200; i++) {
+        const probe = await load.send('GET', '/api/articles?limit=1');
+        if (probe?.status === 200) {
+          firstReadMs = performance.now() - restartedAt;
+          break;
+        }
+        await sleep(50);
+      }
+      await sleep(500);
+      faultActive = false;
+      faults.push({
+        fault: 'Postgres restarted (pg_ctl restart -m fast)',
+        startedAtSeconds: (restartedAt - t0) / 1000,
+        figure:
+          `server back after ${downMs.toFixed(0)} ms, first successful read ${firstReadMs.toFixed(0)} ms after the ` +
+          `restart began; ${load.counts.unavailable - unavailableBefore} answers were 503 + Retry-After`,
+        serverErrors: load.counts.serverErrors - before,
+        passed: Number.isFinite(firstReadMs) && load.counts.serverErrors === before,
+      });
+      if (load.counts.serverErrors > before) {
+        const logged = api
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"level":"error"'))
+          .slice(-2);
+        problems.push(`the API's errors around the Postgres restart:\n    ${logged.join('\n    ')}`);
+      }
+    }
+
     // 3. The worker SIGKILLed with emails mid-send: the SMTP server holds every message, so the
     // jobs are stuck in the middle of sending when the process dies; a new worker takes them up
     // once their lock expires. Counted with the rest at the end.
@@ -567,6 +628,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await sleep(300);
     const activeAtKill = await activeJobs(queues);
     const heldAtKill = gate.pending;
+    // A worker that died by itself (of an earlier fault) is a failure of its own, not a kill.
+    const exitedBefore = await Promise.race([worker.exited.then(() => true), sleep(0).then(() => false)]);
+    if (exitedBefore) throw new Error(`the worker exited by itself:\n${worker.output()}`);
     process.kill(worker.pid, 'SIGKILL');
     await worker.exited;
     // Let the SMTP server see the connections close, so a held message is not counted as delivered.
@@ -630,6 +694,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await load.stop();
     const loadStoppedAt = performance.now();
     log(`load stopped after ${elapsed().toFixed(0)} s: ${load.counts.requests} requests`);
+
+    // The API logs every unexpected error with its stack: the first few explain any 5xx above.
+    const apiErrors = api
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"level":"error"'))
+      .slice(0, 3);
 
     // 4. SIGTERM under load: what was in flight is answered, then the process exits 0.
     const shutdownLoad = new Load(
@@ -752,7 +823,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     if (load.counts.serverErrors > 0) {
       problems.push(
-        `${load.counts.serverErrors} 5xx answers under load: ${load.counts.serverErrorSamples?.join('; ') ?? ''}`,
+        `${load.counts.serverErrors} 5xx answers under load: ${load.counts.serverErrorSamples?.join('; ') ?? ''}` +
+          (apiErrors.length > 0 ? `\n  the API logged:\n    ${apiErrors.join('\n    ')}` : ''),
       );
     }
     faults.sort((a, b) => a.startedAtSeconds - b.startedAtSeconds);
@@ -776,8 +848,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await smtp?.close();
     await redis?.stop();
     redis?.remove();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    if (ownPostgres) await ownPostgres.destroy();
+    else await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
 }
 
@@ -835,7 +907,7 @@ if (require.main === module) {
     seconds: flag('seconds', 120),
     connections: flag('connections', 16),
     malformedRequests: flag('malformed', 10_000),
-    serverUrl: process.env.SOAK_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    serverUrl: process.env.SOAK_DATABASE_SERVER_URL?.trim() || undefined,
     log: (line) => process.stdout.write(`${line}\n`),
   };
   runSoak(options).then(

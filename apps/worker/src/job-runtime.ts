@@ -36,6 +36,7 @@ export class JobRuntime {
           idleInTransactionTimeoutMs: database.idleInTransactionTimeoutMs,
         }),
       ),
+      (error) => logger.warn(`an idle database connection was lost (${error.message}); a new one opens when needed`),
     );
     this.search = createSearchEngine(config.search, { pool: this.pool });
     this.mailer = createMailer(config.mail, (line) => logger.log(line));

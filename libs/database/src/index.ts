@@ -26,7 +26,9 @@ export { pgPoolConfigFromUrl, withDatabaseName } from './pg-connection';
 export type { Pool, QueryResultRow } from 'pg';
 export {
   query as queryOnce,
+  startPostgres,
   startReplicatedPostgres,
+  type StandalonePostgres,
   type PostgresServer,
   type ReplicatedPostgres,
   type ReplicatedPostgresOptions,

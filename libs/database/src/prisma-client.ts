@@ -54,7 +54,7 @@ export function pgPoolOptions(options: CreatePrismaClientOptions = {}): PoolConf
  * and so never calls the adapter's release(): the dead client keeps its pool slot forever. After
  * `max` such events every query waits for the pool timeout. Verified with a pool of one.
  */
-export function createPgPool(config: PoolConfig): Pool {
+export function createPgPool(config: PoolConfig, onIdleError?: (error: Error) => void): Pool {
   const pool = new Pool(config);
   const watchers = new WeakMap<PoolClient, () => void>();
   pool.on('acquire', (client: PoolClient) => {
@@ -80,6 +80,12 @@ export function createPgPool(config: PoolConfig): Pool {
     watchers.delete(client);
   };
   pool.on('release', (_error: Error | undefined, client: PoolClient) => unwatch(client));
+  // An idle connection that the server ends (a restart, pg_terminate_backend) is an 'error' event
+  // on the pool. pg-pool has already dropped that client and opens a new one on demand; without a
+  // listener, though, Node treats the event as unhandled and the process dies. Found by the soak,
+  // which restarts Postgres under load: the worker died, the API (whose Prisma adapter listens)
+  // did not. The queries that come next report their own failures.
+  pool.on('error', (error: Error) => onIdleError?.(error));
   return pool;
 }
 

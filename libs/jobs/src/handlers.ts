@@ -274,7 +274,12 @@ export class JobHandlers {
     const message = await compose();
     if (!message) return { result: `${key}: nothing to send` };
     await this.deps.mailer.send(message);
-    await this.deps.pool.query('INSERT INTO notification_deliveries (key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
+    // The email is out: a record lost now means the same email again when the job is retried. So
+    // the record gets a few seconds of retries of its own, enough to ride out a database restart
+    // or failover (found by `pnpm soak`, which restarts Postgres with emails in flight).
+    await persist(() =>
+      this.deps.pool.query('INSERT INTO notification_deliveries (key) VALUES ($1) ON CONFLICT DO NOTHING', [key]),
+    );
     return { result: `${key}: sent to ${message.to}` };
   }
 
@@ -316,6 +321,21 @@ export class JobHandlers {
   private async rows<Row extends object>(text: string, values: unknown[]): Promise<Row[]> {
     return (await this.deps.pool.query(text, values)).rows as Row[];
   }
+}
+
+/** Delays between the tries of `persist`: about 7 s in all. */
+const PERSIST_RETRY_DELAYS_MS = [100, 200, 400, 800, 1600, 2000, 2000];
+
+/** Runs `write` until it succeeds, retrying with the delays above; the last failure is thrown. */
+async function persist<T>(write: () => Promise<T>): Promise<T> {
+  for (const delay of PERSIST_RETRY_DELAYS_MS) {
+    try {
+      return await write();
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return write();
 }
 
 function hoursOf(purpose: AccountTokenPurpose): number {

@@ -7,7 +7,12 @@
 import { createRequire } from 'node:module';
 import { Prisma } from '@capstone/database';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../common/errors/domain-errors';
-import { RETRY_AFTER_BUSY_SECONDS, RETRY_AFTER_DOWN_SECONDS, translateDatabaseError } from './database-errors';
+import {
+  markConnectionError,
+  RETRY_AFTER_BUSY_SECONDS,
+  RETRY_AFTER_DOWN_SECONDS,
+  translateDatabaseError,
+} from './database-errors';
 
 // The adapter's own error class, loaded the way the adapter loads it (it is not our dependency).
 const { DriverAdapterError } = createRequire(require.resolve('@prisma/adapter-pg'))('@prisma/driver-adapter-utils') as {
@@ -84,6 +89,20 @@ describe('translateDatabaseError', () => {
       [
         'a new connection that did not connect in time (pg-pool)',
         () => new Error('Connection terminated due to connection timeout'),
+        RETRY_AFTER_DOWN_SECONDS,
+      ],
+      // The hand-written SQL opening a connection while the server restarts (found by pnpm soak).
+      [
+        'connection refused on the raw pool (node-postgres, unwrapped)',
+        () =>
+          markConnectionError(
+            Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111 }),
+          ),
+        RETRY_AFTER_DOWN_SECONDS,
+      ],
+      [
+        'connection reset on the raw pool',
+        () => markConnectionError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })),
         RETRY_AFTER_DOWN_SECONDS,
       ],
       // DATABASE_URL on a port where nothing listens: ECONNREFUSED, mapped by the adapter.
@@ -261,6 +280,11 @@ describe('translateDatabaseError', () => {
   describe('everything else stays unexpected (undefined: the caller answers 500 and logs it)', () => {
     it.each<[string, unknown]>([
       ['a plain Error', new Error('something broke')],
+      // Redis or a search engine refuse the same way: only the database's own pool marks it.
+      [
+        'a refused connection not marked as the database’s',
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }),
+      ],
       ['a string', 'timeout exceeded when trying to connect'],
       ['undefined', undefined],
       ['a missing table (42P01)', postgresError('42P01', 'relation "users" does not exist')],

@@ -93,6 +93,33 @@ const TRANSIENT_DRIVER_MESSAGES: Record<string, (cause: unknown) => UnavailableE
 };
 
 /**
+ * Socket errors node-postgres passes on as they are (Node's `code` on a plain Error) when the
+ * hand-written SQL opens a connection: the server is restarting, gone, or the network is.
+ * (Through Prisma the adapter has already turned them into the kinds above.)
+ */
+const SOCKET_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A socket error met on the database's own pool. The raw error says nothing about which server
+ * refused (Redis or a search engine refuse the same way), so the pool's caller wraps it in this
+ * (`sql.ts`), and only this one is mapped to "database unreachable".
+ */
+export class DatabaseConnectionError extends Error {
+  constructor(override readonly cause: Error & { code: string }) {
+    super(`database connection failed: ${cause.message}`);
+    this.name = 'DatabaseConnectionError';
+  }
+}
+
+/** `error` wrapped as a DatabaseConnectionError when it is a socket error, otherwise as it is. */
+export function markConnectionError<E>(error: E): E | DatabaseConnectionError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && SOCKET_ERROR_CODES.has(code)
+    ? new DatabaseConnectionError(error as unknown as Error & { code: string })
+    : error;
+}
+
+/**
  * The domain error a database failure stands for, or undefined when it is not one we can name
  * (a bug or an outage we do not recognise: the caller treats it as unexpected).
  */
@@ -122,6 +149,7 @@ export function translateDatabaseError(error: unknown): DomainError | undefined 
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     return TRANSIENT_PRISMA_CODES[error.code]?.(error);
   }
+  if (error instanceof DatabaseConnectionError) return down(error);
   return TRANSIENT_DRIVER_MESSAGES[error.message]?.(error);
 }
 

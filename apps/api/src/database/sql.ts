@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Pool, QueryResultRow } from '@capstone/database';
+import { markConnectionError } from './database-errors';
 import { PrismaService } from './prisma.service';
 
 /** Where hand-written reads run: the primary's pool (Sql) or a replica's (see replica-reads.ts). */
@@ -21,8 +22,13 @@ export class PoolSql implements SqlReader {
   constructor(private readonly pool: Pool) {}
 
   async rows<Row extends QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
-    const result = await this.pool.query<Row>({ name: statementName(text), text, values });
-    return result.rows;
+    try {
+      const result = await this.pool.query<Row>({ name: statementName(text), text, values });
+      return result.rows;
+    } catch (error) {
+      // A refused or reset connection is the database's: said so, it answers 503, not 500.
+      throw markConnectionError(error);
+    }
   }
 }
 

@@ -49,6 +49,22 @@ export interface ReplicatedPostgresOptions {
   binDir?: string;
   /** Databases to create on the primary before the base backup (the replica then has them too). */
   databases?: string[];
+  /** `false`: the primary alone (no base backup; `replica` is never started). Default `true`. */
+  replica?: boolean;
+}
+
+/** One throwaway Postgres server of its own (to restart it under load, say). */
+export interface StandalonePostgres {
+  server: PostgresServer;
+  /** Stops the server and deletes its data. Safe to call twice. */
+  destroy(): Promise<void>;
+}
+
+export async function startPostgres(
+  options: Omit<ReplicatedPostgresOptions, 'replica'> = {},
+): Promise<StandalonePostgres> {
+  const cluster = await startReplicatedPostgres({ ...options, replica: false });
+  return { server: cluster.primary, destroy: cluster.destroy };
 }
 
 /** Postgres refuses to run as root: as root, its programs run as the `postgres` OS user. */
@@ -157,6 +173,7 @@ export async function startReplicatedPostgres(options: ReplicatedPostgresOptions
     ]);
     await primary.start();
     for (const database of options.databases ?? []) await query(primary.url(), `CREATE DATABASE "${database}"`);
+    if (options.replica === false) return { primary, replica, destroy, waitForReplay: noReplica };
     // -R writes standby.signal and primary_conninfo; -C -S a slot, so a stopped replica catches up.
     await pg('pg_basebackup', [
       '-h',
@@ -205,6 +222,10 @@ export async function startReplicatedPostgres(options: ReplicatedPostgresOptions
       }
     },
   };
+}
+
+async function noReplica(): Promise<void> {
+  throw new Error('this cluster was started without a replica');
 }
 
 function appendConfig(dataDir: string, user: { uid: number; gid: number } | undefined, lines: string[]): void {
