@@ -26,6 +26,8 @@ import { mountGraphqlIde } from './graphql/graphql-ide';
 import { HalInterceptor } from './hal/hal.interceptor';
 import { createAppLogger, fastifyLoggingOptions, LoggingModule, type RootLogger } from './logging/app-logger';
 import { useHttpLogging } from './logging/http-logging';
+import { ApiMetrics } from './metrics/api-metrics';
+import { mountMetrics, useHttpMetrics } from './metrics/metrics-endpoint';
 import { setupOpenApi } from './openapi/setup-openapi';
 
 const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -72,6 +74,8 @@ export async function createApp(
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
   useHttpLogging(fastify);
+  const metrics = app.get(ApiMetrics);
+  useHttpMetrics(fastify, metrics);
   installErrorHandlerEarly(adapter);
   useJsonBodyParser(fastify);
   useHttpCaching(fastify);
@@ -110,6 +114,7 @@ export async function createApp(
 
   if (config.openApiEnabled) setupOpenApi(app);
   await mountQueueDashboard(fastify, config);
+  await mountMetrics(fastify, config, metrics);
   await mountGraphqlIde(fastify, config);
 
   await app.init();

@@ -2,12 +2,14 @@
  * @roadmap observability.health-checks, testing.e2e
  * Look at what separates the probes: live answers 200 whatever the database does; ready (and its
  * old name /health) answers 503 when the database is unreachable or its schema is not the one
- * this code expects, naming the migrations that are missing.
+ * this code expects, naming the migrations that are missing; with Redis (cache, rate limits,
+ * queues) or the search engine down it stays 200, "degraded", naming what is down.
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { readLocalMigrations } from '@capstone/database';
 import { createAppOn, createScratchDatabase, type ScratchDatabase } from './setup/database-fixtures';
+import { startRedisServer, type RedisServerProcess } from './support/redis-server';
 import { createTestApp } from './support/test-app';
 
 // Port 1 on loopback: nothing listens there, so connecting fails at once.
@@ -36,9 +38,82 @@ describe('health probes', () => {
           database: { status: 'up', embedded: false, latencyMs: expect.any(Number) },
           schema: { status: 'current', migrations: MIGRATIONS.length },
           cache: { store: 'redis', status: 'up' },
+          redis: { status: 'up', latencyMs: expect.any(Number) },
+          search: { engine: 'postgres', status: 'up', latencyMs: expect.any(Number) },
+          queue: { status: 'up', latencyMs: expect.any(Number) },
         });
       },
     );
+  });
+
+  describe('with a Redis of its own, stopped and started again', () => {
+    let redis: RedisServerProcess;
+    let app: NestFastifyApplication;
+    beforeAll(async () => {
+      redis = await startRedisServer();
+      app = await createTestApp({ REDIS_URL: redis.url });
+    });
+    afterAll(async () => {
+      await app?.close();
+      await redis?.stop();
+    });
+
+    it('stays ready but says "degraded", naming Redis, the cache and the queue, within the check timeout', async () => {
+      await request(app.getHttpServer()).get('/api/health/ready').expect(200);
+      await redis.stop();
+      const started = performance.now();
+      const response = await request(app.getHttpServer()).get('/api/health/ready').expect(200);
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(response.body).toEqual({
+        status: 'degraded',
+        database: { status: 'up', embedded: false, latencyMs: expect.any(Number) },
+        schema: { status: 'current', migrations: MIGRATIONS.length },
+        cache: { store: 'redis', status: 'degraded', lastError: expect.any(String) },
+        redis: { status: 'down' },
+        search: { engine: 'postgres', status: 'up', latencyMs: expect.any(Number) },
+        queue: { status: 'down' },
+      });
+
+      await redis.start();
+      let body: { status: string; redis: { status: string }; queue: { status: string } } | undefined;
+      for (let attempt = 0; attempt < 50 && body?.status !== 'ok'; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        body = (await request(app.getHttpServer()).get('/api/health/ready').expect(200)).body;
+      }
+      expect(body).toMatchObject({ status: 'ok', redis: { status: 'up' }, queue: { status: 'up' } });
+    });
+  });
+
+  describe('when the search engine is unreachable', () => {
+    let app: NestFastifyApplication;
+    beforeAll(async () => {
+      app = await createTestApp({ SEARCH_ENGINE: 'sphinx', SPHINX_URL: 'mysql://127.0.0.1:1' });
+    });
+    afterAll(() => app.close());
+
+    it('ready answers 200 "degraded": only the search endpoints need it', async () => {
+      const response = await request(app.getHttpServer()).get('/api/health/ready').expect(200);
+      expect(response.body).toMatchObject({
+        status: 'degraded',
+        database: { status: 'up' },
+        schema: { status: 'current' },
+        search: { engine: 'sphinx', status: 'down' },
+        redis: { status: 'up' },
+      });
+    });
+  });
+
+  describe('without Redis (in-process jobs)', () => {
+    let app: NestFastifyApplication;
+    beforeAll(async () => {
+      app = await createTestApp({ REDIS_URL: '' });
+    });
+    afterAll(() => app.close());
+
+    it('reports Redis and the queue as off, and is ok', async () => {
+      const response = await request(app.getHttpServer()).get('/api/health/ready').expect(200);
+      expect(response.body).toMatchObject({ status: 'ok', redis: { status: 'off' }, queue: { status: 'off' } });
+    });
   });
 
   describe('when the database is unreachable', () => {
@@ -59,6 +134,10 @@ describe('health probes', () => {
         database: { status: 'down', embedded: false },
         schema: { status: 'unknown' },
         cache: { store: 'redis', status: 'up' },
+        redis: { status: 'up', latencyMs: expect.any(Number) },
+        // The Postgres engine searches the same database: down with it.
+        search: { engine: 'postgres', status: 'down' },
+        queue: { status: 'up', latencyMs: expect.any(Number) },
         errors: { database: ['is unreachable'] },
       });
     });
@@ -84,6 +163,9 @@ describe('health probes', () => {
         database: { status: 'up', embedded: false, latencyMs: expect.any(Number) },
         schema: { status: 'not-current', pending: MIGRATIONS, failed: [] },
         cache: { store: expect.any(String), status: 'up' },
+        redis: expect.objectContaining({ status: expect.any(String) }),
+        search: expect.objectContaining({ engine: 'postgres' }),
+        queue: expect.objectContaining({ status: expect.any(String) }),
         errors: { schema: [`has pending migrations: ${MIGRATIONS.join(', ')}`] },
       });
     });

@@ -11,12 +11,15 @@ import { createPgPool, pgPoolConfigFromUrl, pgPoolOptions, type Pool } from '@ca
 import { JobHandlers } from '@capstone/jobs';
 import { createMailer, type Mailer } from '@capstone/mail';
 import { createSearchEngine, type SearchEngine } from '@capstone/search';
+import { WorkerMetrics } from './worker-metrics';
 
 export class JobRuntime {
   readonly pool: Pool;
   readonly search: SearchEngine;
   readonly mailer: Mailer;
   readonly handlers: JobHandlers;
+  /** Always counted (it costs nothing); served only with WORKER_METRICS_PORT set. */
+  readonly metrics: WorkerMetrics;
 
   /** `log`: the worker's root logger; each job's lines are a child of it (processors.ts). */
   constructor(
@@ -47,6 +50,7 @@ export class JobRuntime {
       publicUrl: config.publicUrl,
       outboxRetentionDays: config.jobs.outboxRetentionDays,
     });
+    this.metrics = new WorkerMetrics(this.pool);
   }
 
   async close(): Promise<void> {

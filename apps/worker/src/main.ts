@@ -17,6 +17,7 @@ import { JobRuntime } from './job-runtime';
 import { OutboxRelayService } from './outbox-relay.service';
 import { createProcessors } from './processors';
 import { WorkerModule } from './worker.module';
+import { WorkerQueues } from './worker-queues';
 
 class StartupError extends Error {}
 
@@ -48,6 +49,15 @@ async function main(): Promise<void> {
     logger: nestLogger,
   });
   await app.init();
+  runtime.metrics.watchQueues(app.get(WorkerQueues).all);
+  const metricsServer = config.metrics.worker
+    ? await runtime.metrics.serve(config.metrics.worker.host, config.metrics.worker.port, config.metrics.credentials!)
+    : undefined;
+  if (metricsServer) {
+    const address = metricsServer.address();
+    const port = typeof address === 'object' && address ? address.port : config.metrics.worker!.port;
+    logger.log(`metrics at http://${config.metrics.worker!.host}:${port}/metrics (HTTP Basic)`);
+  }
   logger.log(
     `worker ready: queues ${['search-index', 'notifications', 'maintenance'].join(', ')}, concurrency ${config.jobs.concurrency}, ` +
       `search ${runtime.search.name}, mail ${runtime.mailer.transport}`,
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
     // Forced or not, no job is active any more unless the deadline passed: then `true` stops
     // renewing their locks and disconnects without waiting for them.
     await Promise.all(workers.map((worker) => worker.close(!finished)));
+    metricsServer?.close();
     await app.close();
     await runtime.close();
     await shutdownTracing(); // the last jobs' spans, flushed within a few seconds at most

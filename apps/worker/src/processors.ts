@@ -86,8 +86,10 @@ abstract class JobProcessor extends WorkerHost implements OnApplicationBootstrap
       if (followUps?.length) await enqueue(this.queues.all, followUps, this.runtime.config.jobs);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       log.info({ durationMs, followUps: followUps?.length ?? 0 }, `${job.name} ${job.id} finished in ${durationMs} ms`);
+      this.runtime.metrics.jobEnded(job.queueName, job.name, 'completed', (performance.now() - started) / 1000);
       return result;
     } catch (error) {
+      this.runtime.metrics.jobEnded(job.queueName, job.name, 'failed', (performance.now() - started) / 1000);
       // BullMQ's way to say "do not retry": straight to the failed set, with the reason.
       if (isPermanentJobFailure(error)) throw new UnrecoverableError((error as Error).message);
       throw error;

@@ -18,6 +18,12 @@ function problemsFor(env: NodeJS.ProcessEnv): string[] {
 
 const GOOD_SECRET = 'a-perfectly-fine-secret-of-more-than-32-characters';
 
+const PRODUCTION_BASE = {
+  NODE_ENV: 'production',
+  JWT_SECRET: GOOD_SECRET,
+  DATABASE_URL: 'postgresql://app:pw@db.internal:5432/conduit',
+};
+
 describe('loadConfig', () => {
   describe('defaults with an empty environment', () => {
     const config = loadConfig({});
@@ -533,6 +539,39 @@ describe('loadConfig', () => {
       expect(loadConfig(both).jobs.mode).toBe('worker');
       expect(loadConfig({ REDIS_URL: both.REDIS_URL }).jobs.mode).toBe('in-process');
       expect(loadConfig({ ...both, JOBS_MODE: 'in-process' }).jobs.mode).toBe('in-process');
+    });
+
+    it('metrics: a local pair outside production, off in production unless credentials are set', () => {
+      const local = loadConfig({});
+      expect(local.metrics).toEqual({
+        credentials: { user: 'metrics', password: 'metrics-local-only' },
+        localDefault: true,
+      });
+      const production = loadConfig({ ...PRODUCTION_BASE });
+      expect(production.metrics).toEqual({ localDefault: false });
+      const set = loadConfig({
+        ...PRODUCTION_BASE,
+        METRICS_USERNAME: 'prometheus',
+        METRICS_PASSWORD: 'a long scrape password',
+        WORKER_METRICS_PORT: '9464',
+      });
+      expect(set.metrics).toEqual({
+        credentials: { user: 'prometheus', password: 'a long scrape password' },
+        localDefault: false,
+        worker: { host: '127.0.0.1', port: 9464 },
+      });
+    });
+
+    it.each([
+      [{ METRICS_USERNAME: 'prometheus' }, 'METRICS_PASSWORD: is required with METRICS_USERNAME'],
+      [{ METRICS_PASSWORD: 'a long scrape password' }, 'METRICS_USERNAME: is required with METRICS_PASSWORD'],
+      [{ METRICS_USERNAME: 'a:b', METRICS_PASSWORD: 'a long scrape password' }, 'METRICS_USERNAME: must be 1 to 64'],
+      [{ WORKER_METRICS_PORT: '70000' }, 'WORKER_METRICS_PORT: must be a whole number from 0 to 65535'],
+      [{ ...PRODUCTION_BASE, WORKER_METRICS_PORT: '9464' }, 'WORKER_METRICS_PORT: needs METRICS_USERNAME'],
+    ])('refuses %j', (env, message) => {
+      const problems = problemsFor(env as NodeJS.ProcessEnv);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(message);
     });
 
     it('never shows the admin password or SMTP credentials', () => {

@@ -217,6 +217,16 @@ const envSchema = z.object({
     .regex(/^[^:]{1,64}$/, 'must be 1 to 64 characters, no colon')
     .optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  // Both or neither: HTTP Basic credentials of /metrics (and of the worker's metrics port).
+  // Unset: a fixed local pair outside production, metrics off in production (see loadConfig).
+  METRICS_USERNAME: z
+    .string()
+    .regex(/^[^:]{1,64}$/, 'must be 1 to 64 characters, no colon')
+    .optional(),
+  METRICS_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  // Unset: the worker serves no metrics. Set: GET /metrics on this port of WORKER_METRICS_HOST.
+  WORKER_METRICS_PORT: wholeNumber(0, 65535, '').optional(),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_CONCURRENCY: wholeNumber(1, 100, '').default(5),
   JOB_ATTEMPTS: wholeNumber(1, 100, '').default(8),
   JOB_BACKOFF_MS: wholeNumber(10, 3_600_000, ' of milliseconds').default(1_000),
@@ -428,7 +438,20 @@ export class AppConfig {
   readonly mail!: MailConfig;
   /** HTTP Basic credentials of the operations pages (queue dashboard); undefined: those pages are off. */
   readonly admin?: { user: string; password: string };
+  readonly metrics!: MetricsConfig;
   readonly jobs!: JobsConfig;
+}
+
+/** Outside production, with METRICS_USERNAME and METRICS_PASSWORD unset: known to anyone who reads this. */
+export const LOCAL_METRICS_CREDENTIALS = { user: 'metrics', password: 'metrics-local-only' } as const;
+
+export interface MetricsConfig {
+  /** HTTP Basic credentials of the Prometheus endpoints; undefined (production, none set): metrics are off. */
+  credentials?: { user: string; password: string };
+  /** The credentials are LOCAL_METRICS_CREDENTIALS (none were set, outside production). */
+  localDefault: boolean;
+  /** The worker's metrics listener; undefined: the worker serves none. */
+  worker?: { host: string; port: number };
 }
 
 export class ConfigError extends Error {
@@ -554,6 +577,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     admin:
       vars.ADMIN_USER && vars.ADMIN_PASSWORD ? { user: vars.ADMIN_USER, password: vars.ADMIN_PASSWORD } : undefined,
+    metrics: metricsConfig(vars, production),
     jobs: {
       concurrency: vars.WORKER_CONCURRENCY,
       attempts: vars.JOB_ATTEMPTS,
@@ -567,6 +591,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       digestCron: vars.DIGEST_CRON,
     },
   });
+}
+
+function metricsConfig(vars: Env, production: boolean): MetricsConfig {
+  const given =
+    vars.METRICS_USERNAME && vars.METRICS_PASSWORD
+      ? { user: vars.METRICS_USERNAME, password: vars.METRICS_PASSWORD }
+      : undefined;
+  const credentials = given ?? (production ? undefined : { ...LOCAL_METRICS_CREDENTIALS });
+  return {
+    credentials,
+    localDefault: !given && credentials !== undefined,
+    worker:
+      vars.WORKER_METRICS_PORT === undefined
+        ? undefined
+        : { host: vars.WORKER_METRICS_HOST, port: vars.WORKER_METRICS_PORT },
+  };
 }
 
 /**
@@ -603,6 +643,16 @@ function crossFieldProblems(present: Record<string, string | undefined>): string
     problems.push(
       `${missing}: is required with ${missing === 'ADMIN_USER' ? 'ADMIN_PASSWORD' : 'ADMIN_USER'} (both or neither)`,
     );
+  }
+  if (Boolean(present.METRICS_USERNAME) !== Boolean(present.METRICS_PASSWORD)) {
+    const missing = present.METRICS_USERNAME ? 'METRICS_PASSWORD' : 'METRICS_USERNAME';
+    problems.push(
+      `${missing}: is required with ${missing === 'METRICS_USERNAME' ? 'METRICS_PASSWORD' : 'METRICS_USERNAME'} (both or neither)`,
+    );
+  }
+  // The worker's port has no other protection than these; production never gets the local pair.
+  if (value('NODE_ENV') === 'production' && present.WORKER_METRICS_PORT && !present.METRICS_PASSWORD) {
+    problems.push('WORKER_METRICS_PORT: needs METRICS_USERNAME and METRICS_PASSWORD when NODE_ENV=production');
   }
   problems.push(...oauthProblems(present, value('NODE_ENV') === 'production'));
   // A replica of the embedded database does not exist: the setting would be silently ignored.

@@ -3,6 +3,8 @@ export {
   ConfigError,
   DATABASE_DEFAULTS,
   loadConfig,
+  LOCAL_METRICS_CREDENTIALS,
+  type MetricsConfig,
   type CacheConfig,
   type DatabaseConfig,
   type GraphqlConfig,

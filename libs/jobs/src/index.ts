@@ -16,3 +16,11 @@ export { OutboxRelay, type OutboxDispatcher, type OutboxRelayOptions } from './o
 export { bullConnection, bullPrefix, closeQueues, createQueues, enqueue, QueueDispatcher, type Queues } from './bullmq';
 export { DirectDispatcher, DirectScheduler, runWithFollowUps } from './direct';
 export { isPermanentJobFailure, PermanentJobError } from './failures';
+export {
+  createMetricsRegistry,
+  registerOutboxMetrics,
+  registerPoolMetrics,
+  registerQueueMetrics,
+  SCRAPE_TIMEOUT_MS,
+  withTimeout,
+} from './metrics';

@@ -6,7 +6,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ProfilesModule } from '../profiles/profiles.module';
-import { searchEngineProvider, SearchEngineShutdown } from './search-engine.provider';
+import { SEARCH_ENGINE, searchEngineProvider, SearchEngineShutdown } from './search-engine.provider';
 import { SearchController } from './search.controller';
 import { SearchService } from './search.service';
 import { SearchResolver } from './search.resolver';
@@ -15,6 +15,7 @@ import { SearchResolver } from './search.resolver';
   imports: [AuthModule, ProfilesModule],
   controllers: [SearchController],
   providers: [searchEngineProvider, SearchEngineShutdown, SearchService, SearchResolver],
-  exports: [SearchService],
+  // The engine too: readiness pings it.
+  exports: [SearchService, SEARCH_ENGINE],
 })
 export class SearchModule {}
