@@ -12,6 +12,7 @@ import { JobQueues } from '../src/jobs/job-queues';
 import { createAppOn, createScratchDatabase, type ScratchDatabase } from './setup/database-fixtures';
 import { createArticle, registerUser, unique, type TestUser } from './support/factories';
 import { sampleValue } from './support/prometheus-text';
+import { startRedisServer } from './support/redis-server';
 
 const USER = 'prometheus';
 const PASSWORD = 'a long scrape password';
@@ -170,6 +171,38 @@ describe('GET /metrics', () => {
     expect(sampleValue(text, 'db_pool_connections', { state: 'idle' })).toBeLessThanOrEqual(total);
     expect(sampleValue(text, 'db_pool_connections', { state: 'waiting' })).toBe(0);
     expect(sampleValue(text, 'db_pool_max_connections', {})).toBeGreaterThanOrEqual(total);
+  });
+});
+
+describe('GET /metrics with Redis stopped', () => {
+  it('answers within the scrape timeout: queue depths absent, jobs_queue_up 0, the rest intact', async () => {
+    const redis = await startRedisServer();
+    const database = await createScratchDatabase('metrics_redis', 'migrated');
+    const app = await createAppOn(database.url, {
+      REDIS_URL: redis.url,
+      JOBS_MODE: 'worker',
+      RATE_LIMIT_ENABLED: 'false',
+      METRICS_USERNAME: USER,
+      METRICS_PASSWORD: PASSWORD,
+    });
+    const scrape = () =>
+      request(app.getHttpServer()).get('/metrics').set('authorization', basic(USER, PASSWORD)).expect(200);
+    try {
+      expect(sampleValue((await scrape()).text, 'jobs_queue_up', {})).toBe(1);
+      await redis.stop();
+      const started = performance.now();
+      const { text } = await scrape();
+      const elapsedMs = performance.now() - started;
+      expect(elapsedMs).toBeLessThan(2_500); // SCRAPE_TIMEOUT_MS (1 s) and some slack
+      expect(sampleValue(text, 'jobs_queue_up', {})).toBe(0);
+      expect(sampleValue(text, 'jobs_queue_jobs', { queue: 'notifications', state: 'waiting' })).toBeUndefined();
+      expect(sampleValue(text, 'outbox_unsent_events', {})).toEqual(expect.any(Number));
+      expect(sampleValue(text, 'db_pool_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await app.close();
+      await redis.stop();
+      await database.drop();
+    }
   });
 });
 

@@ -75,7 +75,11 @@ export function registerQueueMetrics(registry: Registry, queues: () => Queues | 
     try {
       return await withTimeout(
         Promise.all(
-          Object.entries(all).map(async ([name, queue]) => [name, await queue.getJobCounts(...QUEUE_STATES)] as const),
+          Object.entries(all).map(async ([name, queue]) => {
+            // Connected first: a command sent while the connection is still being made fails at once.
+            await queue.waitUntilReady();
+            return [name, await queue.getJobCounts(...QUEUE_STATES)] as const;
+          }),
         ),
         SCRAPE_TIMEOUT_MS,
         'reading the queue counts',

@@ -43,7 +43,12 @@ export class JobQueues implements OnApplicationShutdown {
     const queues = this.queues();
     if (!queues) return;
     await withTimeout(
-      Promise.all(Object.values(queues).map((queue) => queue.getJobCounts('waiting'))),
+      Promise.all(
+        Object.values(queues).map(async (queue) => {
+          await queue.waitUntilReady(); // the first probe may come while it still connects
+          return queue.getJobCounts('waiting');
+        }),
+      ),
       timeoutMs,
       'the queue connection',
     );
