@@ -556,15 +556,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
        WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name <> $2`,
       [name, WORKER_APP_NAME],
     );
-    let recoveredMs = Number.NaN;
-    for (let i = 0; i < 200; i++) {
-      const probe = await load.send('GET', '/api/articles?limit=1');
-      if (probe?.status === 200) {
-        recoveredMs = performance.now() - killedAt;
-        break;
-      }
-      await sleep(50);
-    }
+    const recoveredMs = await firstSuccessfulRead(load, killedAt);
     await sleep(500);
     faultActive = false;
     faults.push({
@@ -585,15 +577,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const unavailableBefore = load.counts.unavailable;
       await ownPostgres.server.restart();
       const downMs = performance.now() - restartedAt;
-      let firstReadMs = Number.NaN;
-      for (let i = 0; i < 200; i++) {
-        const probe = await load.send('GET', '/api/articles?limit=1');
-        if (probe?.status === 200) {
-          firstReadMs = performance.now() - restartedAt;
-          break;
-        }
-        await sleep(50);
-      }
+      const firstReadMs = await firstSuccessfulRead(load, restartedAt);
       await sleep(500);
       faultActive = false;
       faults.push({
@@ -851,6 +835,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     if (ownPostgres) await ownPostgres.destroy();
     else await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
+}
+
+/** Milliseconds from `since` to the first read answered 200, probing every 50 ms (NaN: none in ~10 s). */
+async function firstSuccessfulRead(load: Load, since: number): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const probe = await load.send('GET', '/api/articles?limit=1');
+    if (probe?.status === 200) return performance.now() - since;
+    await sleep(50);
+  }
+  return Number.NaN;
 }
 
 /** SIGTERM, and the seconds until the process is gone (null: still there after 15 s, then SIGKILLed). */

@@ -25,6 +25,7 @@ export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export { pgPoolConfigFromUrl, withDatabaseName } from './pg-connection';
 export type { Pool, QueryResultRow } from 'pg';
 export {
+  freePort,
   query as queryOnce,
   startPostgres,
   startReplicatedPostgres,
