@@ -5,13 +5,16 @@
  * Redis is away, so readiness and /metrics can say how the queues are without ever waiting.
  */
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { createRedisClient, type Redis } from '@capstone/cache';
 import { AppConfig } from '@capstone/config';
-import { bullConnection, bullPrefix, closeQueues, createQueues, withTimeout, type Queues } from '@capstone/jobs';
+import { bullPrefix, closeQueues, createQueues, withTimeout, type Queues } from '@capstone/jobs';
 
 @Injectable()
 export class JobQueues implements OnApplicationShutdown {
   private readonly logger = new Logger('Queues');
   private opened: Queues | undefined;
+  /** Our own connection, handed to BullMQ: one we can cut at shutdown even while Redis is away. */
+  private redis: Redis | undefined;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -25,7 +28,10 @@ export class JobQueues implements OnApplicationShutdown {
     if (!this.configured) return undefined;
     if (!this.opened) {
       const { redisUrl, redisKeyPrefix } = this.config;
-      this.opened = createQueues(bullConnection(redisUrl!, { failFast: true }), bullPrefix(redisKeyPrefix));
+      // Fails commands at once while disconnected (no offline queue): a probe never waits on it.
+      this.redis = createRedisClient(redisUrl!, { maxRetriesPerRequest: null });
+      this.redis.on('error', () => undefined); // reported through the queues' own listener below
+      this.opened = createQueues(this.redis, bullPrefix(redisKeyPrefix));
       let down = false;
       for (const queue of Object.values(this.opened)) {
         // Without a listener an 'error' event would throw; one line per outage is enough.
@@ -55,6 +61,10 @@ export class JobQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.opened) await closeQueues(this.opened).catch(() => undefined);
+    if (!this.opened) return;
+    // close() waits for Redis; with Redis away it never finishes, and ioredis would go on
+    // reconnecting in the background and hold the process open. Bounded, then the connection is cut.
+    await withTimeout(closeQueues(this.opened), 1_000, 'closing the queues').catch(() => undefined);
+    this.redis?.disconnect();
   }
 }
