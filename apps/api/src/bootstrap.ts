@@ -8,12 +8,15 @@ import { AppConfig, loadConfig } from '@capstone/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
 import { openDatabase } from './database/database-connection';
+import { describeWhereEverythingIs } from './startup-summary';
 import { createAppLogger, routeNestLoggerTo } from './logging/app-logger';
 
 export interface RunningServer {
   app: NestFastifyApplication;
   /** e.g. http://127.0.0.1:3000 */
   url: string;
+  /** What to print once listening (nothing in production): the addresses served, and demo logins if seeded. */
+  summary: string[];
   close(): Promise<void>;
 }
 
@@ -34,9 +37,15 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   return {
     app,
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url,
+    // Production logs are JSON lines for machines; the block is for someone at a terminal.
+    summary:
+      config.nodeEnv === 'production'
+        ? []
+        : describeWhereEverythingIs(config, url, database.seededDemoContent ?? false),
     async close() {
       await app.close();
       await database.stop();

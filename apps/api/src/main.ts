@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   const started = performance.now();
   const server = await startServer();
+  // Plain lines rather than log records: this is for the person who just typed `pnpm start`.
+  if (server.summary.length > 0) process.stdout.write(`\n${server.summary.join('\n')}\n\n`);
   logger.log(`API listening on ${server.url}/api (ready in ${Math.round(performance.now() - started)} ms)`);
 
   let stopping = false;

@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_ARTICLES, DEMO_USERS } from '@capstone/database';
 import { startTestSmtpServer, type TestSmtpServer } from '../../../libs/mail/src/testing/test-smtp-server';
 import { runBuiltApi, type ApiProcess } from './support/api-process';
 
@@ -41,6 +42,9 @@ describe('the API process', () => {
     expect(api.output()).toContain("REDIS_URL is not set: caching in this process's memory");
     expect(api.output()).toContain('background jobs run inside this API process, after each write commits');
     expect(api.output()).toMatch(/\d+ migration\(s\) applied/);
+    // The block that says where everything is, with the demo logins of the new database.
+    expect(api.output()).toContain(`Swagger UI   ${api.baseUrl.replace(/\/api$/, '')}/docs`);
+    expect(api.output()).toContain(`${DEMO_USERS[0].email} / ${DEMO_USERS[0].password}`);
     // Like Postgres's own data directory: no access for other users.
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     const json = { 'content-type': 'application/json' };
@@ -79,8 +83,9 @@ describe('the API process', () => {
       article: { title: 'Runs without a database server', tagList: ['pglite'] },
     });
 
+    // Ours, and the demo content a new data directory is seeded with outside production.
     const list = await fetch(`${api.baseUrl}/articles`);
-    expect(await list.json()).toMatchObject({ articlesCount: 1 });
+    expect(await list.json()).toMatchObject({ articlesCount: 1 + DEMO_ARTICLES.length });
 
     // citext works on PGlite too: usernames are one whatever their case, in lookups and uniqueness.
     const profile = await fetch(`${api.baseUrl}/profiles/EMBEDDED`);
@@ -127,8 +132,10 @@ describe('the API process', () => {
     // The next start finds nothing to migrate, skips the Prisma CLI, and has the data.
     api = await runBuiltApi({ PORT: '0', PGLITE_DATA_DIR: dataDir, NODE_ENV: 'development' });
     expect(api.output()).toContain('schema up to date, no migration to apply');
+    // Seeded once, when new: no second copy, no demo logins printed again.
+    expect(api.output()).not.toContain(DEMO_USERS[0].password);
     const again = await fetch(`${api.baseUrl}/articles`);
-    expect(await again.json()).toMatchObject({ articlesCount: 1 });
+    expect(await again.json()).toMatchObject({ articlesCount: 1 + DEMO_ARTICLES.length });
     expect(await api.stop()).toBe(0);
     api = undefined;
   }, 240_000);

@@ -12,6 +12,7 @@ export {
   applyMigrations,
   compareMigrations,
   MIGRATIONS_DIR,
+  applyMigrationsWithSql,
   readLocalMigrations,
   readMigrationStatus,
   readMigrationStatusAt,
@@ -34,3 +35,11 @@ export {
   type ReplicatedPostgres,
   type ReplicatedPostgresOptions,
 } from './testing/postgres-cluster';
+export {
+  DEMO_ARTICLES,
+  DEMO_USERS,
+  describeDemoLogins,
+  seedDemoContent,
+  type DemoContentSummary,
+  type DemoUser,
+} from './demo-content';

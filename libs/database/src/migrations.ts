@@ -2,13 +2,16 @@
  * @roadmap databases.migrations
  * Look at how the API compares the committed migrations with the database's own record of them
  * (Prisma's `_prisma_migrations` table) in one query, so it can refuse to run against a schema it
- * was not written for, and at how it applies them with Prisma's own CLI, not hand-run SQL.
+ * was not written for, and at how it applies them: with Prisma's own CLI on a real server, and on
+ * the embedded database by running the same migration.sql files and recording each exactly as
+ * `prisma migrate deploy` does, so `prisma migrate status` agrees and the CLI's seconds are saved.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { pgPoolConfigFromUrl } from './pg-connection';
 
@@ -162,6 +165,68 @@ export async function readMigrationStatusAt(
   await client.connect();
   try {
     return await readMigrationStatus(async (sql) => (await client.query(sql)).rows, options.local);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The table `prisma migrate deploy` creates on its first run (Prisma 6, PostgreSQL), column for column. */
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)`;
+
+/**
+ * Applies the pending committed migrations with plain SQL over one connection, in order, and
+ * records each row the way `prisma migrate deploy` does: a random UUID, the SHA-256 of the file as
+ * read, started_at, finished_at, applied_steps_count = 1, logs NULL. Each migration and its record
+ * commit together, so a failure leaves neither half behind (the CLI would leave a failed row).
+ *
+ * Only for a database this process owns (the embedded one): it takes no advisory lock, and the
+ * CLI stays the way to migrate a shared server. Returns the names it applied.
+ */
+export async function applyMigrationsWithSql(
+  databaseUrl: string,
+  local: LocalMigration[] = readLocalMigrations(),
+  dir: string = MIGRATIONS_DIR,
+): Promise<string[]> {
+  const client = new Client(pgPoolConfigFromUrl(databaseUrl));
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(CREATE_MIGRATIONS_TABLE);
+    const status = await readMigrationStatus(async (sql) => (await client.query(sql)).rows, local);
+    if (status.failed.length > 0)
+      throw new Error(`failed migration(s) need attention first: ${status.failed.join(', ')}`);
+    for (const name of status.pending) {
+      const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
+      const id = randomUUID();
+      await client.query('BEGIN');
+      try {
+        await client.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)
+           VALUES ($1, $2, $3, clock_timestamp(), 0)`,
+          [id, sha256(sql), name],
+        );
+        // No parameters: the simple query protocol runs the file's many statements in one go.
+        await client.query(sql);
+        await client.query(
+          `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
+          [id],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw new Error(`migration ${name} failed: ${(error as Error).message}`);
+      }
+    }
+    return status.pending;
   } finally {
     await client.end();
   }
