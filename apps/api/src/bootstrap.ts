@@ -1,12 +1,12 @@
 /**
  * @roadmap architecture.twelve-factor-config, observability.graceful-shutdown, security.secrets-management
- * Look at the start-up order (config, database and its schema, app, listen), the warnings a
- * deliberately weak setting earns, and how a stop undoes the start.
+ * Look at the start-up order (config, database and its schema, app, listen), the database opening
+ * while the app's code loads, the warnings a deliberately weak setting earns, and how a stop undoes
+ * the start.
  */
 import { Logger } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@capstone/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app.factory';
 import { openDatabase } from './database/database-connection';
 import { describeWhereEverythingIs } from './startup-summary';
 import { createAppLogger, routeNestLoggerTo } from './logging/app-logger';
@@ -26,7 +26,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const logger = createAppLogger(config);
   routeNestLoggerTo(logger);
   warnAboutRiskySettings(config);
-  const database = await openDatabase(config); // throws SchemaNotCurrentError on pending migrations
+  // Not awaited yet: the embedded database starts on its own thread while this one loads the
+  // app's code (a second or two of require()s), so the two costs overlap instead of adding up.
+  const opening = openDatabase(config); // rejects with SchemaNotCurrentError on pending migrations
+  const { createApp } = await import('./app.factory').catch(async (error: unknown) => {
+    await opening.then((database) => database.stop()).catch(() => {});
+    throw error;
+  });
+  const database = await opening;
   let app: NestFastifyApplication;
   try {
     app = await createApp(config, database.connection, { logger });

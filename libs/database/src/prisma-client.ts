@@ -98,11 +98,16 @@ export function createPoolAndAdapter(
   databaseUrl: string,
   options: CreatePrismaClientOptions = {},
 ): { pool: Pool; adapter: PrismaPg } {
-  const pool = createPgPool(pgPoolConfigFromUrl(databaseUrl, pgPoolOptions(options)));
+  const config = pgPoolConfigFromUrl(databaseUrl, pgPoolOptions(options));
   if (options.sharedSession) {
-    // Queued on the client before anything its first user sends. A failure shows in that user's query.
-    pool.on('connect', (client: PoolClient) => void client.query('DEALLOCATE ALL').catch(() => undefined));
+    // pg-pool awaits this hook before handing the new client out, so the reset never overlaps its
+    // first user's query (a 'connect' listener would, which pg 8.19+ warns about and pg 9 refuses).
+    // A failure fails that checkout.
+    config.onConnect = async (client) => {
+      await client.query('DEALLOCATE ALL');
+    };
   }
+  const pool = createPgPool(config);
   // The adapter ends a pool it was given only when asked to (on $disconnect).
   return { pool, adapter: new PrismaPg(pool, { disposeExternalPool: true }) };
 }
