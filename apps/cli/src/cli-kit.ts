@@ -1,5 +1,5 @@
 /**
- * @roadmap languages.cli-tools, os.terminal
+ * @roadmap languages.cli-tools, os.processes-and-signals
  * Look at what the three commands share: commander set up to return exit code 2 for a usage
  * mistake (its default is 1, which here means "an item failed"), option values checked while
  * parsing, and one place that turns an expected failure into a one-line message on stderr and

@@ -1,5 +1,5 @@
 /**
- * @roadmap languages.cli-tools, os.terminal
+ * @roadmap languages.cli-tools, os.processes-and-signals
  * Look at the exit codes as a small, documented contract (apps/cli/README.md): a script that runs
  * these tools can tell "a post failed" from "you typed the command wrong" from "refused for
  * safety" without parsing any message, and every expected failure is a CliError with a message,

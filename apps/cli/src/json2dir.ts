@@ -16,7 +16,10 @@ import { assertNoRefusals, planTree, validateDocument, writePlan } from './tree'
 async function readInput(file: string): Promise<string> {
   if (file !== '-')
     return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new CliError(EXIT.USAGE, `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+      throw new CliError(
+        EXIT.USAGE,
+        `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+      );
     });
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -44,24 +47,29 @@ async function main(argv: string[]): Promise<ExitCode> {
         'symlinks (in the document, or on disk in the way), existing files without --force.\n' +
         'Exit codes: 0 done, 1 a write failed, 2 usage error, 3 refused, 4 not a dir2json document.',
     );
-  program.action(async (file: string, dir: string, options: { force?: boolean; skipSymlinks?: boolean; dryRun?: boolean }) => {
-    const document = validateDocument(parseJson(await readInput(file), file));
-    const plan = await planTree(document, dir, { force: options.force === true, skipSymlinks: options.skipSymlinks === true });
-    for (const note of plan.notes) process.stderr.write(`json2dir: ${note}\n`);
-    assertNoRefusals(plan);
-    const files = plan.writes.filter((write) => write.kind !== 'mkdir');
-    const replaced = plan.writes.filter((write) => write.kind === 'replace').length;
-    const summary =
-      `${plan.writes.length - files.length} director(ies) created, ${files.length - replaced} file(s) created, ` +
-      `${replaced} overwritten, ${plan.unchanged.length} unchanged`;
-    if (options.dryRun) {
-      for (const write of plan.writes) process.stdout.write(`would ${write.kind} ${write.shown}\n`);
-      process.stdout.write(`dry run: ${summary.replace(/created|overwritten/g, 'to be $&')}\n`);
-      return;
-    }
-    await writePlan(plan);
-    process.stdout.write(`${dir}: ${summary}\n`);
-  });
+  program.action(
+    async (file: string, dir: string, options: { force?: boolean; skipSymlinks?: boolean; dryRun?: boolean }) => {
+      const document = validateDocument(parseJson(await readInput(file), file));
+      const plan = await planTree(document, dir, {
+        force: options.force === true,
+        skipSymlinks: options.skipSymlinks === true,
+      });
+      for (const note of plan.notes) process.stderr.write(`json2dir: ${note}\n`);
+      assertNoRefusals(plan);
+      const files = plan.writes.filter((write) => write.kind !== 'mkdir');
+      const replaced = plan.writes.filter((write) => write.kind === 'replace').length;
+      const summary =
+        `${plan.writes.length - files.length} director(ies) created, ${files.length - replaced} file(s) created, ` +
+        `${replaced} overwritten, ${plan.unchanged.length} unchanged`;
+      if (options.dryRun) {
+        for (const write of plan.writes) process.stdout.write(`would ${write.kind} ${write.shown}\n`);
+        process.stdout.write(`dry run: ${summary.replace(/created|overwritten/g, 'to be $&')}\n`);
+        return;
+      }
+      await writePlan(plan);
+      process.stdout.write(`${dir}: ${summary}\n`);
+    },
+  );
   await program.parseAsync(argv);
   // Every failure throws a CliError (runMain turns it into its exit code): reaching here is success.
   return EXIT.OK;

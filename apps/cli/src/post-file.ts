@@ -1,5 +1,5 @@
 /**
- * @roadmap languages.cli-tools, languages.publish-package
+ * @roadmap languages.cli-tools
  * Look at an article as a Markdown file with YAML front matter, and back, as two pure functions
  * whose round trip is exact (the body byte for byte), and at the reader being strict: unknown keys
  * and wrong types are refused with the key's name, because a typo like `tags:` would otherwise

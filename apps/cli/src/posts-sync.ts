@@ -1,7 +1,7 @@
 /**
  * @roadmap languages.cli-tools, languages.publish-package, apis.pagination
  * Look at the SDK consumed as any user of the published package would: pull pages through
- * GET /articles with limit and offset and fetches each body, push creates or updates articles,
+ * GET /articles with limit and offset, fetching each body; push creates or updates articles;
  * and every failure of one item is an ApiError whose status and `{"errors": {...}}` map are
  * printed with the file's name while the other items go on; only an API that cannot be reached
  * at all stops the run (exit code 5), since nothing after it could succeed.
@@ -131,7 +131,10 @@ export async function pullPosts(client: ConduitClient, options: PullOptions, pro
     const fresh = page.articles.filter((item) => !seenSlugs.has(item.slug));
     fresh.forEach((item) => seenSlugs.add(item.slug));
     // Names are chosen in list order before the concurrent fetches, so they do not depend on timing.
-    const named = fresh.map((item) => ({ slug: item.slug, fileName: uniqueName(fileNameForSlug(item.slug), usedNames) }));
+    const named = fresh.map((item) => ({
+      slug: item.slug,
+      fileName: uniqueName(fileNameForSlug(item.slug), usedNames),
+    }));
     await eachLimited(named, options.concurrency, async ({ slug, fileName }) => {
       const shown = join(options.out, fileName);
       try {
@@ -151,9 +154,7 @@ export async function pullPosts(client: ConduitClient, options: PullOptions, pro
         const down = unreachable(error, options.baseUrl);
         if (down) throw down;
         tally.failed += 1;
-        const reason = isApiError(error)
-          ? describeApiError(error)
-          : describeFsError(error as NodeJS.ErrnoException);
+        const reason = isApiError(error) ? describeApiError(error) : describeFsError(error as NodeJS.ErrnoException);
         progress.warn(`failed    ${shown} (${slug}): ${reason}`);
       } finally {
         progress.tick();
@@ -268,7 +269,9 @@ export async function pushPosts(
         if (options.writeBack)
           await replaceFile(file, articleToMarkdown(outcome.article)).catch((error: NodeJS.ErrnoException) => {
             tally.failed += 1;
-            progress.warn(`failed    ${file}: saved as ${outcome.article.slug}, but not rewritten: ${describeFsError(error)}`);
+            progress.warn(
+              `failed    ${file}: saved as ${outcome.article.slug}, but not rewritten: ${describeFsError(error)}`,
+            );
           });
       }
     } catch (error) {

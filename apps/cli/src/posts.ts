@@ -25,6 +25,7 @@ import {
   signIn,
   unreachable,
   type Credentials,
+  type PullOptions,
   type Tally,
 } from './posts-sync';
 
@@ -38,7 +39,9 @@ interface CommonOptions {
 function withCommonOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--api <url>', 'the RealWorld API, including its prefix').env('CONDUIT_API_URL').default(DEFAULT_API_URL),
+      new Option('--api <url>', 'the RealWorld API, including its prefix')
+        .env('CONDUIT_API_URL')
+        .default(DEFAULT_API_URL),
     )
     .option('--timeout <seconds>', 'give up on a request after this long', integerOption(1, 600), 30)
     .option('--no-progress', 'no progress bar on stderr');
@@ -57,7 +60,9 @@ function asCliError(error: unknown, baseUrl: string): unknown {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function credentialsFrom(
@@ -75,17 +80,21 @@ async function credentialsFrom(
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<ExitCode> {
   let code: ExitCode = EXIT.OK;
-  const program = newProgram('posts', 'Pulls articles from a RealWorld API as Markdown files, and pushes them back.')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 done, 1 an article or file failed (the others were done), 2 usage error,\n' +
-        '3 refused to overwrite a file, 5 API unreachable. See apps/cli/README.md.',
-    );
+  const program = newProgram(
+    'posts',
+    'Pulls articles from a RealWorld API as Markdown files, and pushes them back.',
+  ).addHelpText(
+    'after',
+    '\nExit codes: 0 done, 1 an article or file failed (the others were done), 2 usage error,\n' +
+      '3 refused to overwrite a file, 5 API unreachable. See apps/cli/README.md.',
+  );
 
   withCommonOptions(
     program
       .command('pull')
-      .description('Saves articles as <slug>.md files with front matter (slug, title, description, tagList, author, dates, favoritesCount).'),
+      .description(
+        'Saves articles as <slug>.md files with front matter (slug, title, description, tagList, author, dates, favoritesCount).',
+      ),
   )
     .option('-o, --out <dir>', 'where to write the files (created if missing)', 'posts')
     .option('--tag <tag>', 'only articles with this tag')
@@ -96,15 +105,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<ExitCode> {
     .option('-f, --force', 'overwrite local files whose content differs from the article')
     .action(
       async (
-        options: CommonOptions & {
-          out: string;
-          tag?: string;
-          author?: string;
-          favorited?: string;
-          limit: number;
-          pageSize: number;
-          force?: boolean;
-        },
+        options: CommonOptions &
+          Omit<PullOptions, 'baseUrl' | 'force' | 'concurrency'> & {
+            force?: boolean;
+          },
       ) => {
         const client = clientFor(options.api, options.timeout * 1000);
         const progress = startProgress('pull', 0, { enabled: options.progress });

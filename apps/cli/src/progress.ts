@@ -1,5 +1,5 @@
 /**
- * @roadmap languages.cli-tools, os.terminal
+ * @roadmap languages.cli-tools
  * Look at how a progress bar and the per-item lines share a terminal: the bar is drawn on stderr
  * (redrawn in place on a terminal, one line every two seconds otherwise, as in CI or a test), the
  * results go to stdout so they can be piped, and when both are the same terminal a result line is

@@ -327,7 +327,9 @@ export async function planTree(document: DirectoryEntry, target: string, options
   };
   await visit(document, target, '', targetStats !== undefined);
   if (emptyFiles > 0)
-    plan.notes.push(`${emptyFiles} file(s) had no content in the document (dir2json without --contents): written empty`);
+    plan.notes.push(
+      `${emptyFiles} file(s) had no content in the document (dir2json without --contents): written empty`,
+    );
   return plan;
 }
 

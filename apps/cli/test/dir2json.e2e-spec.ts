@@ -5,7 +5,17 @@
  * out of the target (`..`, absolute names, a symlink in the document or in the way, a hard link)
  * is refused with exit code 3 and nothing written, the way an attacker's document would try it.
  */
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasStackTrace, runCli } from './support/run-cli';
@@ -49,7 +59,13 @@ describe('dir2json and json2dir', () => {
       'file notes.md',
     ]);
     const image = tree.children[3].children[0].children[0];
-    expect(image).toEqual({ name: 'image.bin', type: 'file', size: 512, content: BINARY.toString('base64'), encoding: 'base64' });
+    expect(image).toEqual({
+      name: 'image.bin',
+      type: 'file',
+      size: 512,
+      content: BINARY.toString('base64'),
+      encoding: 'base64',
+    });
 
     const target = fresh('copy');
     const restored = await runCli('json2dir', [json, target]);
@@ -64,17 +80,26 @@ describe('dir2json and json2dir', () => {
 
     // Run twice: nothing to do, nothing refused.
     const twice = await runCli('json2dir', [json, target]);
-    expect(twice).toMatchObject({ code: 0, stdout: expect.stringContaining('0 file(s) created, 0 overwritten, 4 unchanged') });
+    expect(twice).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('0 file(s) created, 0 overwritten, 4 unchanged'),
+    });
   });
 
   it('reads the document from stdin with "-", and writes empty files when it has no contents', async () => {
     const listing = await runCli('dir2json', [source, '--compact']);
     expect(listing.stdout.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(listing.stdout).children[4]).toEqual({ name: 'notes.md', type: 'file', size: Buffer.byteLength(NOTES) });
+    expect(JSON.parse(listing.stdout).children[4]).toEqual({
+      name: 'notes.md',
+      type: 'file',
+      size: Buffer.byteLength(NOTES),
+    });
     const target = fresh('from-stdin');
     const restored = await runCli('json2dir', ['-', target], { input: listing.stdout });
     expect(restored.code).toBe(0);
-    expect(restored.stderr).toContain('4 file(s) had no content in the document (dir2json without --contents): written empty');
+    expect(restored.stderr).toContain(
+      '4 file(s) had no content in the document (dir2json without --contents): written empty',
+    );
     expect(readFileSync(join(target, 'notes.md'), 'utf8')).toBe('');
   });
 
@@ -82,7 +107,11 @@ describe('dir2json and json2dir', () => {
     const run = await runCli('dir2json', [source, '--contents', '--max-size', '100']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('dir2json: nested/deeper/image.bin: 512 bytes, over --max-size 100: content left out\n');
-    expect(JSON.parse(run.stdout).children[3].children[0].children[0]).toEqual({ name: 'image.bin', type: 'file', size: 512 });
+    expect(JSON.parse(run.stdout).children[3].children[0].children[0]).toEqual({
+      name: 'image.bin',
+      type: 'file',
+      size: 512,
+    });
   });
 
   it('records symlinks without following them; json2dir refuses them, or leaves them out with --skip-symlinks', async () => {
@@ -197,7 +226,9 @@ describe('dir2json and json2dir', () => {
     const notJson = await runCli('json2dir', ['-', fresh('bad')], { input: '{"name": ' });
     expect(notJson.code).toBe(4);
     expect(notJson.stderr).toMatch(/^json2dir: stdin is not JSON: /);
-    const wrongShape = await runCli('json2dir', ['-', fresh('bad')], { input: document([{ name: 'a', type: 'file', size: -1 }]) });
+    const wrongShape = await runCli('json2dir', ['-', fresh('bad')], {
+      input: document([{ name: 'a', type: 'file', size: -1 }]),
+    });
     expect(wrongShape).toEqual({
       code: 4,
       stdout: '',
@@ -221,7 +252,11 @@ describe('dir2json and json2dir', () => {
     const badNumber = await runCli('dir2json', [source, '--max-size', 'lots']);
     expect(badNumber).toMatchObject({ code: 2, stderr: expect.stringContaining('expected a whole number') });
     const notADir = await runCli('dir2json', [join(source, 'notes.md')]);
-    expect(notADir).toEqual({ code: 2, stdout: '', stderr: `dir2json: ${join(source, 'notes.md')} is not a directory\n` });
+    expect(notADir).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `dir2json: ${join(source, 'notes.md')} is not a directory\n`,
+    });
     const absent = await runCli('dir2json', [fresh('does-not-exist')]);
     expect(absent.code).toBe(2);
     expect(absent.stderr).toContain('no such file or directory');
