@@ -124,6 +124,10 @@ COPY --from=build /app/libs/mail/dist ./libs/mail/dist
 COPY --from=build /app/libs/logging/dist ./libs/logging/dist
 # The email templates are plain files, read at run time.
 COPY --from=build /app/libs/mail/templates ./libs/mail/templates
+# The roadmap explorer at `/` (apps/api/src/explorer): its page, script and stylesheet, and the
+# roadmap data it shows. No sources: the page links to a file's path instead of showing it.
+COPY --from=build /app/apps/api/explorer ./apps/api/explorer
+COPY --from=build /app/docs/roadmap.json ./docs/roadmap.json
 # What `prisma migrate deploy` reads: the config (a TypeScript file the CLI loads itself), the
 # schema and migrations, and the one source file prisma.config.ts imports.
 COPY --from=build /app/prisma.config.ts ./

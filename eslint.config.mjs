@@ -88,4 +88,12 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The roadmap explorer's page script (apps/api/src/explorer): a classic script in the browser.
+    files: ['apps/api/explorer/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', fetch: 'readonly', performance: 'readonly' },
+    },
+  },
 );

@@ -20,6 +20,7 @@ import { useHttpCaching } from './common/http/http-caching';
 import { useJsonBodyParser } from './common/http/json-body-parser';
 import { ApiValidationPipe } from './common/validation/validation.pipe';
 import { DatabaseConnection } from './database/database-connection';
+import { mountExplorer } from './explorer/explorer';
 import { useGraphqlBatchLimit } from './graphql/batch-limit';
 import { GRAPHQL_PATH } from './graphql/graphql.module';
 import { mountGraphqlIde } from './graphql/graphql-ide';
@@ -116,6 +117,8 @@ export async function createApp(
   await mountQueueDashboard(fastify, config);
   await mountMetrics(fastify, config, metrics);
   await mountGraphqlIde(fastify, config);
+  // The roadmap explorer at `/`: a page of the app's own, under the same helmet headers.
+  await mountExplorer(fastify, config);
 
   await app.init();
   await fastify.ready();

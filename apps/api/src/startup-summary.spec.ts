@@ -6,6 +6,7 @@ describe('describeWhereEverythingIs', () => {
   it('lists what local defaults turn on, with a wildcard host shown as localhost, and the demo logins when seeded', () => {
     const lines = describeWhereEverythingIs(loadConfig({ NODE_ENV: 'development' }), 'http://0.0.0.0:3000', true);
     const text = lines.join('\n');
+    expect(lines[0]).toMatch(/^Explorer {5}http:\/\/localhost:3000\/ /);
     expect(text).toContain('API          http://localhost:3000/api');
     expect(text).toContain('Swagger UI   http://localhost:3000/docs');
     expect(text).toContain('GraphQL IDE  http://localhost:3000/graphiql');
@@ -25,6 +26,7 @@ describe('describeWhereEverythingIs', () => {
       METRICS_PASSWORD: 'a-long-enough-metrics-password',
     });
     const text = describeWhereEverythingIs(config, 'http://127.0.0.1:4000', false).join('\n');
+    expect(text).toContain('Explorer     http://127.0.0.1:4000/ ');
     expect(text).toContain('Queues       http://127.0.0.1:4000/admin/queues');
     expect(text).toContain('(METRICS_USERNAME / METRICS_PASSWORD)');
     expect(text).not.toContain('a-long-enough-metrics-password');

@@ -3,8 +3,9 @@
  * the top of a file may hold one line `@roadmap <id>[, <id>...]` followed by at least one sentence
  * saying what the learner should look at. docs/roadmap.md shows a full example.
  *
- * TypeScript and the Prisma schema write that block with `//` or `/* *\/` comments; the Dockerfile,
- * Compose files, GitHub Actions workflows, shell scripts and the Caddyfile with `#` comments.
+ * TypeScript, browser JavaScript, CSS and the Prisma schema write that block with `//` or `/* *\/`
+ * comments; HTML with one `<!-- -->` comment; the Dockerfile, Compose files, GitHub Actions
+ * workflows, shell scripts and the Caddyfile with `#` comments.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,16 +42,18 @@ export function isTestFile(file: string): boolean {
 
 /** How a kind of file writes its comments, and what may come before its first comment block. */
 export interface FileKind {
-  /** `slash`: `//` lines or one `/* *\/` comment. `hash`: `#` lines. */
-  style: 'slash' | 'hash';
+  /** `slash`: `//` lines or one `/* *\/` comment. `hash`: `#` lines. `html`: one `<!-- -->` comment. */
+  style: 'slash' | 'hash' | 'html';
   /**
    * Lines allowed before the first comment block besides a shebang on the first line and blank
-   * lines: YAML's `---` document marker (and `%` directives), a Dockerfile's parser directives.
+   * lines: YAML's `---` document marker (and `%` directives), a Dockerfile's parser directives,
+   * HTML's `<!doctype html>`.
    */
   preamble?: RegExp;
 }
 
 const SLASH: FileKind = { style: 'slash' };
+const HTML: FileKind = { style: 'html', preamble: /^<!doctype html>$/i };
 const HASH: FileKind = { style: 'hash' };
 const YAML: FileKind = { style: 'hash', preamble: /^(---|%.*)$/ };
 const DOCKERFILE: FileKind = { style: 'hash', preamble: /^#\s*(syntax|escape|check)\s*=/i };
@@ -66,6 +69,8 @@ const SHELL_SHEBANG = /^#!\s*\S*\/(env\s+(-\S+\s+)*)?(ba)?sh(\s|$)/;
 export function fileKind(file: string, source = ''): FileKind | undefined {
   const name = file.slice(file.lastIndexOf('/') + 1);
   if ((name.endsWith('.ts') && !name.endsWith('.d.ts')) || name.endsWith('.prisma')) return SLASH;
+  if (name.endsWith('.js') || name.endsWith('.css')) return SLASH;
+  if (name.endsWith('.html')) return HTML;
   if (/^Dockerfile(\..+)?$/.test(name)) return DOCKERFILE;
   if (/^Caddyfile(\..+)?$/.test(name)) return HASH;
   if (/^(docker-)?compose.*\.ya?ml$/.test(name)) return YAML;
@@ -79,6 +84,7 @@ export function fileKind(file: string, source = ''): FileKind | undefined {
 const TAG_LINE = {
   slash: /^\s*(\/\/+|\/\*+|\*+)\s*@roadmap\b/,
   hash: /^\s*#+\s*@roadmap\b/,
+  html: /^\s*(<!--+)?\s*@roadmap\b/,
 };
 
 interface CommentBlock {
@@ -98,9 +104,25 @@ function lineComments(lines: string[], start: number, marker: RegExp): CommentBl
 }
 
 /**
+ * One comment from `start` (the line holding `open`) to the first line holding `close`, each line
+ * trimmed and stripped of the markers; `inner` strips what starts each inner line (` * `).
+ */
+function delimitedComment(lines: string[], start: number, open: RegExp, close: string, inner?: RegExp): CommentBlock {
+  let end = start;
+  while (end < lines.length && !lines[end].includes(close)) end++;
+  const text = lines.slice(start, end + 1).map((line) => {
+    const stripped = line.trim().replace(open, '').trim();
+    const body = stripped.endsWith(close) ? stripped.slice(0, -close.length) : stripped;
+    return (inner ? body.trim().replace(inner, '') : body).trim();
+  });
+  return { start, end: Math.min(end, lines.length - 1), text };
+}
+
+/**
  * The comment block that opens the file, after an optional shebang, blank lines and the kind's
  * preamble: for `slash` files either one `/* ... *\/` comment or a run of `//` lines, for `hash`
- * files a run of `#` lines. Returns undefined when the file starts with code.
+ * files a run of `#` lines, for `html` files one `<!-- ... -->` comment. Returns undefined when
+ * the file starts with code.
  */
 function firstCommentBlock(lines: string[], kind: FileKind): CommentBlock | undefined {
   let start = lines[0]?.startsWith('#!') ? 1 : 0;
@@ -108,20 +130,12 @@ function firstCommentBlock(lines: string[], kind: FileKind): CommentBlock | unde
   const opening = lines[start]?.trim() ?? '';
 
   if (kind.style === 'hash') return opening.startsWith('#') ? lineComments(lines, start, /^#+/) : undefined;
-
-  if (opening.startsWith('/*')) {
-    let end = start;
-    while (end < lines.length && !lines[end].includes('*/')) end++;
-    const text = lines.slice(start, end + 1).map((line) =>
-      line
-        .trim()
-        .replace(/^\/\*+/, '') // opening "/**"
-        .replace(/\*+\/$/, '') // closing "*/"
-        .replace(/^\*+/, '') // the " * " that starts each inner line
-        .trim(),
-    );
-    return { start, end: Math.min(end, lines.length - 1), text };
+  if (kind.style === 'html') {
+    return opening.startsWith('<!--') ? delimitedComment(lines, start, /^<!--+/, '-->') : undefined;
   }
+
+  // The " * " that starts each inner line of a /** */ comment (and the "*" before the closing "/").
+  if (opening.startsWith('/*')) return delimitedComment(lines, start, /^\/\*+/, '*/', /^\*+/);
 
   if (opening.startsWith('//')) return lineComments(lines, start, /^\/\/+/);
   return undefined;

@@ -6,9 +6,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { scanAnnotations, type Annotation } from './annotations';
 import { loadCatalogue, REPO_ROOT, type Catalogue, type Topic } from './catalogue';
-import { renderRoadmap } from './render';
+import { renderRoadmap, renderRoadmapJson } from './render';
 
 export const ROADMAP_FILE = join('docs', 'roadmap.md');
+/** The same content as data, for the explorer page the API serves at `/` (apps/api/src/explorer). */
+export const ROADMAP_JSON_FILE = join('docs', 'roadmap.json');
 const WRITE_HINT = 'run `pnpm roadmap:write` and commit the result';
 
 /** Every annotation must name known topics, and none that the catalogue marks out of scope. */
@@ -43,12 +45,13 @@ export function checkLinks(markdown: string, root: string = REPO_ROOT, page: str
   return problems;
 }
 
-/** Reads the catalogue, scans the sources and renders the page, without writing anything. */
+/** Reads the catalogue, scans the sources and renders both files, without writing anything. */
 export function buildRoadmap(root: string = REPO_ROOT): {
   catalogue: Catalogue;
   annotations: Annotation[];
   problems: string[];
   markdown: string;
+  json: string;
 } {
   const catalogue = loadCatalogue(root);
   const scan = scanAnnotations(root);
@@ -57,14 +60,26 @@ export function buildRoadmap(root: string = REPO_ROOT): {
     annotations: scan.annotations,
     problems: [...scan.problems, ...checkAnnotations(scan.annotations, catalogue.topics)],
     markdown: renderRoadmap(catalogue, scan.annotations),
+    json: renderRoadmapJson(catalogue, scan.annotations),
   };
 }
 
-/** Regenerates docs/roadmap.md and returns its path. */
-export function writeRoadmap(root: string = REPO_ROOT): string {
-  const path = join(root, ROADMAP_FILE);
-  writeFileSync(path, buildRoadmap(root).markdown);
-  return path;
+/** Regenerates docs/roadmap.md and docs/roadmap.json and returns their paths. */
+export function writeRoadmap(root: string = REPO_ROOT): string[] {
+  const built = buildRoadmap(root);
+  const written = [
+    { file: ROADMAP_FILE, text: built.markdown },
+    { file: ROADMAP_JSON_FILE, text: built.json },
+  ];
+  for (const { file, text } of written) writeFileSync(join(root, file), text);
+  return written.map(({ file }) => join(root, file));
+}
+
+/** `file` (relative to `root`) as committed, or undefined when it is missing. */
+function readCommitted(root: string, file: string): string | undefined {
+  const path = join(root, file);
+  // Without carriage returns, so a Windows checkout (autocrlf) is not reported as stale.
+  return existsSync(path) ? readFileSync(path, 'utf8').replace(/\r\n/g, '\n') : undefined;
 }
 
 /** Runs every check over the repository at `root`; an empty array means all is well. */
@@ -78,11 +93,15 @@ export function checkRoadmap(root: string = REPO_ROOT): string[] {
   }
   const problems = [...built.problems];
 
-  const path = join(root, ROADMAP_FILE);
-  if (!existsSync(path)) return [...problems, `${ROADMAP_FILE} is missing: ${WRITE_HINT}`];
-  // Compare without carriage returns, so a Windows checkout (autocrlf) is not reported as stale.
-  const committed = readFileSync(path, 'utf8').replace(/\r\n/g, '\n');
-  if (committed !== built.markdown) problems.push(`${ROADMAP_FILE} is out of date: ${WRITE_HINT}`);
-  problems.push(...checkLinks(committed, root));
+  for (const [file, expected] of [
+    [ROADMAP_FILE, built.markdown],
+    [ROADMAP_JSON_FILE, built.json],
+  ] as const) {
+    const committed = readCommitted(root, file);
+    if (committed === undefined) problems.push(`${file} is missing: ${WRITE_HINT}`);
+    else if (committed !== expected) problems.push(`${file} is out of date: ${WRITE_HINT}`);
+  }
+  const markdown = readCommitted(root, ROADMAP_FILE);
+  if (markdown !== undefined) problems.push(...checkLinks(markdown, root));
   return problems;
 }

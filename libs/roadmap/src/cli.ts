@@ -4,7 +4,7 @@
  * a CI job needs to fail the build.
  */
 // Usage (from the repository root):
-//   node -r @swc-node/register libs/roadmap/src/cli.ts write   regenerate docs/roadmap.md
+//   node -r @swc-node/register libs/roadmap/src/cli.ts write   regenerate docs/roadmap.md and .json
 //   node -r @swc-node/register libs/roadmap/src/cli.ts check   exit 1 if anything is wrong
 import { relative } from 'node:path';
 import { checkRoadmap, writeRoadmap } from './check';
@@ -17,7 +17,7 @@ function main(command: string | undefined): number {
   }
   if (command === 'write') {
     try {
-      process.stdout.write(`wrote ${relative(REPO_ROOT, writeRoadmap())}\n`);
+      for (const path of writeRoadmap()) process.stdout.write(`wrote ${relative(REPO_ROOT, path)}\n`);
     } catch (error) {
       // Most likely an invalid topics.json: the message lists every problem in it.
       console.error((error as Error).message);

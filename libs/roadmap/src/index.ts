@@ -3,5 +3,14 @@ export { AREAS, loadCatalogue, REPO_ROOT, SOURCES_FILE, TOPIC_ID, TOPICS_FILE, v
 export type { Catalogue, Source, Topic, TopicStatus } from './catalogue';
 export { DEFAULT_ROOTS, fileKind, isTestFile, parseAnnotation, scanAnnotations } from './annotations';
 export type { Annotation, FileKind, ScanResult } from './annotations';
-export { headingAnchor, renderRoadmap } from './render';
-export { buildRoadmap, checkAnnotations, checkLinks, checkRoadmap, ROADMAP_FILE, writeRoadmap } from './check';
+export { headingAnchor, renderRoadmap, renderRoadmapJson, roadmapData } from './render';
+export type { RoadmapData, RoadmapFileEntry, TopicProgress } from './render';
+export {
+  buildRoadmap,
+  checkAnnotations,
+  checkLinks,
+  checkRoadmap,
+  ROADMAP_FILE,
+  ROADMAP_JSON_FILE,
+  writeRoadmap,
+} from './check';

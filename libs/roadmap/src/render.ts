@@ -1,7 +1,8 @@
 /**
- * Renders docs/roadmap.md from the catalogue and the annotations. The output depends only on its
- * inputs, in a fixed order, so the committed page can be compared with a fresh render byte for
- * byte: that is how the checks know the page is not stale.
+ * Renders docs/roadmap.md, and docs/roadmap.json for the explorer page the API serves at `/`, from
+ * the catalogue and the annotations. The output depends only on its inputs, in a fixed order, so
+ * the committed files can be compared with a fresh render byte for byte: that is how the checks
+ * know they are not stale.
  */
 import { AREAS, type Catalogue, type Topic } from './catalogue';
 import { DEFAULT_ROOTS, SKIPPED_DIRS, type Annotation } from './annotations';
@@ -28,14 +29,37 @@ function byFile(a: Annotation, b: Annotation): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
 
+/** A topic's files: modules first (what to read), then tests (what proves it works), each by path. */
+function filesOf(annotations: Annotation[]): { modules: Annotation[]; tests: Annotation[] } {
+  return {
+    modules: annotations.filter((a) => !a.isTest).sort(byFile),
+    tests: annotations.filter((a) => a.isTest).sort(byFile),
+  };
+}
+
+/** Topic id -> the annotations that name it. Unknown ids are kept here; the checks report them. */
+function annotationsByTopic(annotations: Annotation[]): Map<string, Annotation[]> {
+  const byTopic = new Map<string, Annotation[]>();
+  for (const annotation of annotations) {
+    for (const id of annotation.topics) byTopic.set(id, [...(byTopic.get(id) ?? []), annotation]);
+  }
+  return byTopic;
+}
+
+/** The areas in AREAS order, each with its topics by id; areas without topics are left out. */
+function areasOf(catalogue: Catalogue): Array<{ id: string; title: string; topics: Topic[] }> {
+  return AREAS.map((area) => ({
+    ...area,
+    topics: catalogue.topics.filter((topic) => topic.area === area.id).sort((a, b) => (a.id < b.id ? -1 : 1)),
+  })).filter((area) => area.topics.length > 0);
+}
+
 function renderTopic(topic: Topic, annotations: Annotation[]): string[] {
   const heading = `- **${topic.title}** \`${topic.id}\``;
   if (topic.status === 'out-of-scope') return [`${heading}: out of scope: ${topic.reason}`];
   if (annotations.length === 0) return [`${heading}: not yet`];
 
-  // Modules first (what to read), then tests (what proves it works).
-  const modules = annotations.filter((a) => !a.isTest).sort(byFile);
-  const tests = annotations.filter((a) => a.isTest).sort(byFile);
+  const { modules, tests } = filesOf(annotations);
   return [
     heading,
     ...modules.map((a) => `  - module ${link(a.file)}: ${a.explanation}`),
@@ -44,11 +68,7 @@ function renderTopic(topic: Topic, annotations: Annotation[]): string[] {
 }
 
 export function renderRoadmap(catalogue: Catalogue, annotations: Annotation[]): string {
-  // Topic id -> the annotations that name it. Unknown ids are ignored here; the checks report them.
-  const byTopic = new Map<string, Annotation[]>();
-  for (const annotation of annotations) {
-    for (const id of annotation.topics) byTopic.set(id, [...(byTopic.get(id) ?? []), annotation]);
-  }
+  const byTopic = annotationsByTopic(annotations);
   const isShown = (topic: Topic) => topic.status === 'planned' && (byTopic.get(topic.id) ?? []).length > 0;
 
   const planned = catalogue.topics.filter((topic) => topic.status === 'planned');
@@ -90,8 +110,19 @@ export function renderRoadmap(catalogue: Catalogue, annotations: Annotation[]): 
     '- then at least one sentence saying what the learner should look at.',
     '',
     'Files ending in `.spec.ts` or `.e2e-spec.ts` are listed as tests, all other files as modules.',
-    '`prisma/schema.prisma` uses the same two lines as `//` comments. Files whose comments start with',
-    '`#` write them as the first run of `#` lines:',
+    'Browser JavaScript and CSS files (`*.js`, `*.css`) use the same `/** */` block, and',
+    '`prisma/schema.prisma` the same two lines as `//` comments. HTML files (`*.html`) write them in',
+    'one `<!-- -->` comment, which may follow `<!doctype html>`:',
+    '',
+    '```html',
+    '<!doctype html>',
+    '<!--',
+    '  @roadmap frontend.html-css-javascript',
+    '  Look at how the page loads its script and stylesheet from files, never inline.',
+    '-->',
+    '```',
+    '',
+    'Files whose comments start with `#` write them as the first run of `#` lines:',
     '',
     '```dockerfile',
     '# @roadmap devops.docker',
@@ -122,10 +153,7 @@ export function renderRoadmap(catalogue: Catalogue, annotations: Annotation[]): 
     '',
   ];
 
-  const areas = AREAS.map((area) => ({
-    ...area,
-    topics: catalogue.topics.filter((topic) => topic.area === area.id).sort((a, b) => (a.id < b.id ? -1 : 1)),
-  })).filter((area) => area.topics.length > 0);
+  const areas = areasOf(catalogue);
 
   for (const area of areas) {
     const areaPlanned = area.topics.filter((topic) => topic.status === 'planned');
@@ -153,4 +181,78 @@ export function renderRoadmap(catalogue: Catalogue, annotations: Annotation[]): 
     for (const topic of area.topics) lines.push(...renderTopic(topic, byTopic.get(topic.id) ?? []));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** How a topic stands, in the words docs/roadmap.md uses. */
+export type TopicProgress = 'demonstrated' | 'not-yet' | 'out-of-scope';
+
+/** One annotated file in docs/roadmap.json: its path from the repository root and its sentence. */
+export interface RoadmapFileEntry {
+  file: string;
+  explanation: string;
+}
+
+/** The shape of docs/roadmap.json, what the explorer page (apps/api/explorer) reads. */
+export interface RoadmapData {
+  generatedBy: string;
+  progress: { topics: number; planned: number; demonstrated: number; outOfScope: number };
+  areas: Array<{
+    id: string;
+    title: string;
+    topics: Array<{
+      id: string;
+      title: string;
+      status: TopicProgress;
+      /** Why an out-of-scope topic is left out; absent otherwise. */
+      reason?: string;
+      modules: RoadmapFileEntry[];
+      tests: RoadmapFileEntry[];
+    }>;
+  }>;
+}
+
+/**
+ * The same content as docs/roadmap.md, as data: the page the API serves at `/` builds its topic
+ * list from it in the browser, so the page and the markdown can never disagree.
+ */
+export function roadmapData(catalogue: Catalogue, annotations: Annotation[]): RoadmapData {
+  const byTopic = annotationsByTopic(annotations);
+  const entry = (a: Annotation): RoadmapFileEntry => ({ file: a.file, explanation: a.explanation });
+  const areas = areasOf(catalogue).map((area) => ({
+    id: area.id,
+    title: area.title,
+    topics: area.topics.map((topic) => {
+      const { modules, tests } = filesOf(byTopic.get(topic.id) ?? []);
+      const status: TopicProgress =
+        topic.status === 'out-of-scope'
+          ? 'out-of-scope'
+          : modules.length + tests.length > 0
+            ? 'demonstrated'
+            : 'not-yet';
+      return {
+        id: topic.id,
+        title: topic.title,
+        status,
+        ...(topic.reason === undefined ? {} : { reason: topic.reason }),
+        modules: modules.map(entry),
+        tests: tests.map(entry),
+      };
+    }),
+  }));
+  const all = areas.flatMap((area) => area.topics);
+  return {
+    generatedBy: 'libs/roadmap: run `pnpm roadmap:write`. Do not edit by hand.',
+    progress: {
+      topics: all.length,
+      planned: all.filter((topic) => topic.status !== 'out-of-scope').length,
+      demonstrated: all.filter((topic) => topic.status === 'demonstrated').length,
+      outOfScope: all.filter((topic) => topic.status === 'out-of-scope').length,
+    },
+    areas,
+  };
+}
+
+/** docs/roadmap.json's text: two-space indented, with a final newline, stable byte for byte. */
+export function renderRoadmapJson(catalogue: Catalogue, annotations: Annotation[]): string {
+  return `${JSON.stringify(roadmapData(catalogue, annotations), null, 2)}\n`;
 }

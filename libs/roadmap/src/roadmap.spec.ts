@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileKind, parseAnnotation, scanAnnotations } from './annotations';
 import { loadCatalogue, REPO_ROOT, SOURCES_FILE, TOPICS_FILE, validateCatalogue } from './catalogue';
-import { buildRoadmap, checkAnnotations, checkLinks, checkRoadmap, ROADMAP_FILE, writeRoadmap } from './check';
+import {
+  buildRoadmap,
+  checkAnnotations,
+  checkLinks,
+  checkRoadmap,
+  ROADMAP_FILE,
+  ROADMAP_JSON_FILE,
+  writeRoadmap,
+} from './check';
+import type { RoadmapData } from './render';
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(join(REPO_ROOT, file), 'utf8'));
 
@@ -31,6 +40,9 @@ const header = (...lines: string[]) =>
 const hashed = (first: string[], comment: string[], last: string[]) =>
   [...first, ...comment.map((line) => `# ${line}`), ...last, ''].join('\n');
 const SENTENCE = 'Look at the healthchecks first.';
+/** An HTML page whose first comment (after the doctype) holds `comment`. */
+const html = (comment: string[]) =>
+  ['<!doctype html>', '<!--', ...comment.map((line) => `  ${line}`), '-->', '<p>x</p>', ''].join('\n');
 
 describe('the catalogue', () => {
   it('is valid and cites every source roadmap', () => {
@@ -68,6 +80,11 @@ describe('annotations in a fixture tree', () => {
     write('apps/api/src/plain.ts', 'export const unannotated = true;\n');
     write('libs/x/node_modules/dep/index.ts', header('@roadmap auth.nope', 'Never scanned at all.'));
     write('prisma/schema.prisma', '// @roadmap databases.orm\n// Look at the models and their relations.\n');
+    // Browser files: a script and a stylesheet with a /** */ block, a page with an HTML comment.
+    write('apps/api/explorer/page.js', header('@roadmap frontend.html-css-javascript', SENTENCE));
+    write('apps/api/explorer/page.css', header('@roadmap frontend.html-css-javascript', SENTENCE));
+    write('apps/api/explorer/page.html', html(['@roadmap frontend.html-css-javascript, security.xss', SENTENCE]));
+    write('libs/mail/templates/plain.html', '<p>No comment, no annotation.</p>\n');
 
     // Files whose comments start with `#`. Each "ignored" file would give a problem if it were read.
     write(
@@ -98,6 +115,9 @@ describe('annotations in a fixture tree', () => {
       ['.github/workflows/ci.yml', ['devops.ci-cd'], false],
       ['Caddyfile', ['web-servers.reverse-proxies'], false],
       ['Dockerfile', ['devops.docker'], false],
+      ['apps/api/explorer/page.css', ['frontend.html-css-javascript'], false],
+      ['apps/api/explorer/page.html', ['frontend.html-css-javascript', 'security.xss'], false],
+      ['apps/api/explorer/page.js', ['frontend.html-css-javascript'], false],
       ['apps/api/src/bare.ts', ['auth.jwt'], false],
       ['apps/api/src/good.spec.ts', ['auth.jwt'], true],
       ['apps/api/src/good.ts', ['auth.jwt', 'security.cors'], false],
@@ -211,6 +231,24 @@ describe('annotations in a fixture tree', () => {
     expect(parseAnnotation(lines.join('\n'), file).problems).toEqual(problems);
   });
 
+  it('reads an HTML comment after the doctype, and reports a tag in a later one', () => {
+    expect(parseAnnotation(html(['@roadmap frontend.html-css-javascript', 'Look at this', 'page.']), 'x.html')).toEqual(
+      {
+        annotation: {
+          file: 'x.html',
+          topics: ['frontend.html-css-javascript'],
+          explanation: 'Look at this page.',
+          isTest: false,
+        },
+        problems: [],
+      },
+    );
+    const late = ['<!doctype html>', '<p>first</p>', '<!-- @roadmap frontend.html-css-javascript -->'].join('\n');
+    expect(parseAnnotation(late, 'late.html').problems).toEqual([
+      'late.html:3: @roadmap is only read from the first comment block at the top of the file',
+    ]);
+  });
+
   it('keeps `//` and `/* */` tags out of `#` files and `#` tags out of TypeScript', () => {
     expect(parseAnnotation(['FROM x', '// @roadmap devops.docker'].join('\n'), 'Dockerfile').problems).toEqual([]);
     expect(parseAnnotation(['export {};', '# @roadmap devops.docker'].join('\n'), 'x.ts').problems).toEqual([]);
@@ -236,11 +274,29 @@ describe('annotations in a fixture tree', () => {
     expect(written).toContain(
       '  - test [apps/api/src/good.spec.ts](../apps/api/src/good.spec.ts): Look at the expired-token case.',
     );
+    // The same topic in docs/roadmap.json, the data the explorer page reads.
+    const data = JSON.parse(readFileSync(join(root, ROADMAP_JSON_FILE), 'utf8')) as RoadmapData;
+    const jwt = data.areas.find((area) => area.id === 'auth')?.topics.find((t) => t.id === 'auth.jwt');
+    expect(jwt).toEqual({
+      id: 'auth.jwt',
+      title: expect.any(String),
+      status: 'demonstrated',
+      modules: [
+        { file: 'apps/api/src/bare.ts', explanation: '' },
+        { file: 'apps/api/src/good.ts', explanation: 'Look at how the token is checked first.' },
+      ],
+      tests: [{ file: 'apps/api/src/good.spec.ts', explanation: 'Look at the expired-token case.' }],
+    });
+    const topics = data.areas.flatMap((area) => area.topics);
+    expect(topics.find((t) => t.status === 'out-of-scope')?.reason).toEqual(expect.any(String));
+    expect(data.progress.topics).toBe(topics.length);
+    expect(checkRoadmap(root).filter((problem) => problem.includes('out of date'))).toEqual([]);
 
     rmSync(join(root, 'apps/api/src/good.spec.ts'));
     expect(checkRoadmap(root)).toEqual(
       expect.arrayContaining([
         `${ROADMAP_FILE} is out of date: run \`pnpm roadmap:write\` and commit the result`,
+        `${ROADMAP_JSON_FILE} is out of date: run \`pnpm roadmap:write\` and commit the result`,
         `${ROADMAP_FILE}: link to missing file ../apps/api/src/good.spec.ts`,
       ]),
     );
@@ -263,6 +319,12 @@ describe('the real repository', () => {
     // Compared through a message rather than toBe(), so a failure says how to fix it instead of
     // printing a diff of the whole page.
     const stale = committed === built.markdown ? [] : [`${ROADMAP_FILE} is out of date: run \`pnpm roadmap:write\``];
+    expect(stale).toEqual([]);
+  });
+
+  it('has an up-to-date docs/roadmap.json', () => {
+    const committed = readFileSync(join(REPO_ROOT, ROADMAP_JSON_FILE), 'utf8').replace(/\r\n/g, '\n');
+    const stale = committed === built.json ? [] : [`${ROADMAP_JSON_FILE} is out of date: run \`pnpm roadmap:write\``];
     expect(stale).toEqual([]);
   });
 });
