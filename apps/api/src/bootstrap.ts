@@ -8,7 +8,6 @@ import { Logger } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@capstone/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { openDatabase } from './database/database-connection';
-import { describeWhereEverythingIs } from './startup-summary';
 import { createAppLogger, routeNestLoggerTo } from './logging/app-logger';
 
 export interface RunningServer {
@@ -29,7 +28,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   // Not awaited yet: the embedded database starts on its own thread while this one loads the
   // app's code (a second or two of require()s), so the two costs overlap instead of adding up.
   const opening = openDatabase(config); // rejects with SchemaNotCurrentError on pending migrations
-  const { createApp } = await import('./app.factory').catch(async (error: unknown) => {
+  // (Nothing above may import it, or whatever pulls in Nest's modules: startup-summary.ts does.)
+  const [{ createApp }, { describeWhereEverythingIs }] = await Promise.all([
+    import('./app.factory'),
+    import('./startup-summary'),
+  ]).catch(async (error: unknown) => {
     await opening.then((database) => database.stop()).catch(() => {});
     throw error;
   });
