@@ -9,13 +9,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { hash } from '@node-rs/argon2';
 import Fastify from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { loadConfig } from '@capstone/config';
-import { createPrismaClient, DEMO_ARTICLES, DEMO_USERS, REPO_ROOT, seedDemoContent } from '@capstone/database';
-import { ARGON2_OPTIONS } from '../src/auth/password-hasher';
+import { DEMO_ARTICLES, DEMO_USERS, REPO_ROOT } from '@capstone/database';
+import { seedDemoDatabase } from '../src/database/demo-seed';
 import { mountExplorer } from '../src/explorer/explorer';
 import { TRY_IT_EXAMPLES } from '../src/explorer/try-it';
 import {
@@ -45,12 +44,7 @@ let origin: string;
 // One seeded database and one listening app for the whole file: the browser needs a real port.
 beforeAll(async () => {
   database = await createScratchDatabase('explorer', 'migrated');
-  const prisma = createPrismaClient(database.url);
-  try {
-    await seedDemoContent(prisma, (password) => hash(password, ARGON2_OPTIONS));
-  } finally {
-    await prisma.$disconnect();
-  }
+  await seedDemoDatabase(database.url);
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   // The page's own origin in the CORS list, as http://localhost:3000 is by default: the browser

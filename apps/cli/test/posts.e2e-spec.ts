@@ -10,10 +10,9 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hash } from '@node-rs/argon2';
 import type { Article } from '@capstone/sdk';
-import { createPrismaClient, DEMO_ARTICLES, DEMO_USERS, freePort, seedDemoContent } from '@capstone/database';
-import { ARGON2_OPTIONS } from '../../api/src/auth/password-hasher';
+import { DEMO_ARTICLES, DEMO_USERS, freePort } from '@capstone/database';
+import { seedDemoDatabase } from '../../api/src/database/demo-seed';
 import { createAppOn, createScratchDatabase, type ScratchDatabase } from '../../api/test/setup/database-fixtures';
 import { unique } from '../../api/test/support/factories';
 import { articleToMarkdown, parsePost } from '../src/post-file';
@@ -29,12 +28,7 @@ describe('posts pull and posts push against the running API', () => {
 
   beforeAll(async () => {
     database = await createScratchDatabase('cli', 'migrated');
-    const prisma = createPrismaClient(database.url);
-    try {
-      await seedDemoContent(prisma, (password) => hash(password, ARGON2_OPTIONS));
-    } finally {
-      await prisma.$disconnect();
-    }
+    await seedDemoDatabase(database.url);
     app = await createAppOn(database.url, { RATE_LIMIT_ENABLED: 'false' });
     await app.listen(0, '127.0.0.1');
     api = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api`;

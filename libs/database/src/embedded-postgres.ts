@@ -6,7 +6,7 @@
  * password, so the file system's permissions are what keeps other local users out), and at how it
  * runs on a thread of its own, started and stopped by messages.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';

@@ -7,11 +7,10 @@
  * `prisma migrate deploy` does, so `prisma migrate status` agrees and the CLI's seconds are saved.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { pgPoolConfigFromUrl } from './pg-connection';
 

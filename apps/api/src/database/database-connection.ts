@@ -9,20 +9,17 @@
  */
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { hash } from '@node-rs/argon2';
 import { AppConfig, DATABASE_DEFAULTS } from '@capstone/config';
 import {
   applyMigrations,
   applyMigrationsWithSql,
-  createPrismaClient,
   readLocalMigrations,
-  seedDemoContent,
   readMigrationStatusAt,
   startEmbeddedPostgres,
   type CreatePrismaClientOptions,
   type MigrationStatus,
 } from '@capstone/database';
-import { ARGON2_OPTIONS } from '../auth/password-hasher';
+import { seedDemoDatabase } from './demo-seed';
 import { describeSchemaProblems, SchemaNotCurrentError } from './schema-problems';
 
 /** Pool and per-connection settings; see DatabaseConfig in libs/config for what each one means. */
@@ -158,13 +155,8 @@ async function openEmbedded(config: AppConfig): Promise<OpenedDatabase> {
 }
 
 async function seedEmbedded(url: string): Promise<void> {
-  const prisma = createPrismaClient(url, { maxConnections: 1, sharedSession: true });
-  try {
-    const seeded = await seedDemoContent(prisma, (password) => hash(password, ARGON2_OPTIONS));
-    logger.log(`New embedded database: added demo content (${seeded.users} users, ${seeded.articles} articles).`);
-  } finally {
-    await prisma.$disconnect();
-  }
+  const seeded = await seedDemoDatabase(url, { maxConnections: 1, sharedSession: true });
+  logger.log(`New embedded database: added demo content (${seeded.users} users, ${seeded.articles} articles).`);
 }
 
 /** Refuses a schema with pending or failed migrations; warns about the ones that only deserve a look. */

@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppConfig } from '@capstone/config';
-import { DEMO_USERS } from '@capstone/database';
+import { DEMO_USERS, REPO_ROOT } from '@capstone/database';
 import { TRY_IT_EXAMPLES } from './try-it';
 
 export const EXPLORER_PATH = '/';
@@ -22,10 +22,9 @@ export const SOURCE_PATH = `${EXPLORER_PREFIX}/source/`;
 
 /**
  * Both apps/api/src/explorer (Jest, swc) and apps/api/dist/explorer (node) sit two levels below
- * apps/api and four below the repository root, so one relative path works for both.
+ * apps/api, so one relative path works for both.
  */
 export const EXPLORER_ASSETS_DIR = resolve(__dirname, '..', '..', 'explorer');
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
 const ROADMAP_JSON = join('docs', 'roadmap.json');
 
 /** The page's own files, served by name; nothing else in the folder is reachable. */
